@@ -1,0 +1,8 @@
+// Command airlock is a security checkpoint for AI coding agents.
+package main
+
+import "os"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
