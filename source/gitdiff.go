@@ -141,3 +141,45 @@ func unquote(s string) string {
 	}
 	return s
 }
+
+// Staged returns the staged version (the index's content) of every file
+// added, copied, modified or renamed in the index of the repository
+// containing dir, with the changed lines, so a pre-commit hook checks
+// exactly what will be committed rather than the work tree.
+func Staged(ctx context.Context, dir string) ([]File, Changes, error) {
+	top, err := git(ctx, dir, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return nil, nil, err
+	}
+	root := strings.TrimSpace(string(top))
+	// Against the empty tree when there is no commit yet.
+	base := "HEAD"
+	if _, err := git(ctx, root, "rev-parse", "--verify", "-q", "HEAD"); err != nil {
+		base = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+	}
+	out, err := git(ctx, root, "diff", "--cached", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", "--diff-filter=ACMR", base, "--")
+	if err != nil {
+		return nil, nil, err
+	}
+	ch := parseUnifiedDiff(root, out)
+	names, err := git(ctx, root, "diff", "--cached", "--name-only", "--no-renames", "--diff-filter=ACMR", "-z", base, "--")
+	if err != nil {
+		return nil, nil, err
+	}
+	var files []File
+	for _, n := range bytes.Split(names, []byte{0}) {
+		if len(n) == 0 {
+			continue
+		}
+		content, err := git(ctx, root, "show", ":"+string(n))
+		if err != nil {
+			return nil, nil, err
+		}
+		p := filepath.Join(root, filepath.FromSlash(string(n)))
+		if _, ok := ch[p]; !ok {
+			ch[p] = LineSet{} // e.g. a mode-only change: nothing to report
+		}
+		files = append(files, File{Path: p, Content: content})
+	}
+	return files, ch, nil
+}

@@ -154,3 +154,39 @@ func TestGitChanges(t *testing.T) {
 		t.Error("option-like revision accepted")
 	}
 }
+
+func TestStaged(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	root := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", root, "-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	run("init", "-q")
+	write(t, root, "a.py", "one\n")
+	run("add", "a.py")
+	// No commit yet: staged against the empty tree.
+	files, _, err := Staged(context.Background(), root)
+	if err != nil || len(files) != 1 || string(files[0].Content) != "one\n" {
+		t.Fatalf("files %v err %v", files, err)
+	}
+	run("commit", "-qm", "base")
+	write(t, root, "a.py", "one\nSTAGED\n")
+	run("add", "a.py")
+	write(t, root, "a.py", "one\nSTAGED\nunstaged work\n")
+	files, ch, err := Staged(context.Background(), root)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("files %v err %v", files, err)
+	}
+	if string(files[0].Content) != "one\nSTAGED\n" {
+		t.Errorf("content %q is not the index version", files[0].Content)
+	}
+	if s := ch[files[0].Path]; !s.Contains(2, 2) || s.Contains(1, 1) {
+		t.Errorf("changed lines %v", s)
+	}
+}
