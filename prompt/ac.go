@@ -1,0 +1,110 @@
+package prompt
+
+// matcher finds many keywords in one pass (Aho-Corasick over a compressed
+// byte alphabet), so the signature regexes only run near a keyword and
+// benign text costs one table walk per byte.
+type matcher struct {
+	class  [256]uint8 // byte → alphabet class; 0 for bytes in no keyword
+	nclass int
+	delta  []int32   // state*nclass + class → next state
+	out    [][]int32 // state → keyword ids ending here (fail-closed)
+	kw     []string
+}
+
+// hit is a keyword occurrence: Text[End-len(kw):End].
+type hit struct {
+	kw  int32
+	end int
+}
+
+func newMatcher(kws []string) *matcher {
+	m := &matcher{kw: kws}
+	for _, k := range kws {
+		for i := 0; i < len(k); i++ {
+			if m.class[k[i]] == 0 {
+				m.nclass++
+				m.class[k[i]] = uint8(m.nclass)
+			}
+		}
+	}
+	m.nclass++
+	// Trie.
+	type node struct {
+		next map[uint8]int32
+		fail int32
+		out  []int32
+	}
+	nodes := []node{{next: map[uint8]int32{}}}
+	for id, k := range kws {
+		s := int32(0)
+		for i := 0; i < len(k); i++ {
+			c := m.class[k[i]]
+			n, ok := nodes[s].next[c]
+			if !ok {
+				n = int32(len(nodes))
+				nodes = append(nodes, node{next: map[uint8]int32{}})
+				nodes[s].next[c] = n
+			}
+			s = n
+		}
+		nodes[s].out = append(nodes[s].out, int32(id))
+	}
+	// Breadth-first fail links, then a dense transition table. Classes
+	// are visited in order so the build is deterministic.
+	m.delta = make([]int32, len(nodes)*m.nclass)
+	queue := []int32{}
+	for c := 1; c < m.nclass; c++ {
+		if n, ok := nodes[0].next[uint8(c)]; ok {
+			m.delta[c] = n
+			queue = append(queue, n)
+		}
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		f := nodes[s].fail
+		nodes[s].out = append(nodes[s].out, nodes[f].out...)
+		for c := 1; c < m.nclass; c++ {
+			if n, ok := nodes[s].next[uint8(c)]; ok {
+				nodes[n].fail = m.delta[int(f)*m.nclass+c]
+				m.delta[int(s)*m.nclass+c] = n
+				queue = append(queue, n)
+			} else {
+				m.delta[int(s)*m.nclass+c] = m.delta[int(f)*m.nclass+c]
+			}
+		}
+	}
+	m.out = make([][]int32, len(nodes))
+	for i := range nodes {
+		m.out[i] = nodes[i].out
+	}
+	return m
+}
+
+// find calls fn for every keyword occurrence that starts at a word
+// boundary (and, for keywords of three bytes or fewer, also ends at one),
+// so "ai" does not fire inside "maintain".
+func (m *matcher) find(s string, fn func(hit)) {
+	state := int32(0)
+	nc := m.nclass
+	for i := 0; i < len(s); i++ {
+		state = m.delta[int(state)*nc+int(m.class[s[i]])]
+		if out := m.out[state]; len(out) > 0 {
+			for _, id := range out {
+				k := m.kw[id]
+				start := i + 1 - len(k)
+				if isWordByte(k[0]) && start > 0 && isWordByte(s[start-1]) {
+					continue
+				}
+				if len(k) <= 3 && isWordByte(k[len(k)-1]) && i+1 < len(s) && isWordByte(s[i+1]) {
+					continue
+				}
+				fn(hit{kw: id, end: i + 1})
+			}
+		}
+	}
+}
+
+func isWordByte(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '_' || c >= 0x80
+}

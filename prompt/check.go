@@ -1,0 +1,220 @@
+package prompt
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/airlockhq/airlock"
+)
+
+// Options tune Check.
+type Options struct {
+	// Context marks the text as untrusted content the agent reads (a file,
+	// web page, tool result), not the user's own request: the user may
+	// instruct the agent, a web page may not.
+	Context bool
+	// Threshold overrides the classifier's calibrated threshold (0..1);
+	// zero keeps the calibrated one.
+	Threshold float64
+	// NoClassifier runs only the hidden-text checks and signatures.
+	NoClassifier bool
+	// Strict treats every invisible character as suspect (source and agent
+	// instruction files, where none has an excuse).
+	Strict bool
+}
+
+// Span is a part of the input that triggered a check, in byte offsets of
+// the original text.
+type Span struct {
+	Start    int     `json:"start"`
+	End      int     `json:"end"`
+	Category string  `json:"category"`
+	RuleID   string  `json:"rule_id"`
+	Score    float64 `json:"score"`
+}
+
+// Result is the verdict on one text.
+type Result struct {
+	// Score is 0..1: the highest of the classifier's window probabilities
+	// and the scores implied by signature and hidden-text findings.
+	Score float64 `json:"score"`
+	// Flagged is set when Score reaches the threshold or any finding is
+	// medium severity or above.
+	Flagged    bool     `json:"flagged"`
+	Categories []string `json:"categories"`
+	Spans      []Span   `json:"spans"`
+	// Findings are the same facts as airlock findings (detector
+	// "prompt-injection" or "hidden-text", Location.Span set).
+	Findings []airlock.Finding `json:"-"`
+}
+
+// Check runs the whole pipeline on text. It fails only when ctx is done or
+// the built-in rules or model cannot load (a broken build).
+func Check(ctx context.Context, text string, opt Options) (Result, error) {
+	rs, err := DefaultRules()
+	if err != nil {
+		return Result{}, err
+	}
+	var m *Model
+	if !opt.NoClassifier {
+		if m, err = DefaultModel(); err != nil {
+			return Result{}, err
+		}
+	}
+	return check(ctx, text, opt, rs, m)
+}
+
+// severityScore maps a finding's severity to the score it implies.
+var severityScore = [...]float64{airlock.Info: 0.1, airlock.Low: 0.3, airlock.Medium: 0.7, airlock.High: 0.9, airlock.Critical: 0.99}
+
+// maxClassifierSpans bounds how many windows a long text reports.
+const maxClassifierSpans = 20
+
+func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model) (Result, error) {
+	var res Result
+	nt := normalize(text, opt.Strict)
+	for _, h := range nt.Hidden {
+		res.Findings = append(res.Findings, hiddenFinding(text, h, opt.Strict))
+	}
+	for _, mt := range rs.Match(nt.Text, opt.Context) {
+		a, b := nt.Off[mt.Start], nt.Off[mt.End]
+		res.Findings = append(res.Findings, ruleFinding(text, mt.Rule, int(a), int(b), ""))
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	for _, seg := range Decode(text) {
+		segN := Normalize(seg.Text)
+		seen := map[string]bool{}
+		for _, mt := range rs.Match(segN.Text, true) {
+			if seen[mt.Rule.ID] {
+				continue
+			}
+			seen[mt.Rule.ID] = true
+			f := ruleFinding(text, mt.Rule, seg.Start, seg.End, seg.Encoding)
+			f.Message = fmt.Sprintf("%s-encoded text decodes to: %q — %s", seg.Encoding, clip(segN.Text[mt.Start:mt.End], 160), f.Message)
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	if m != nil {
+		mode := modePrompt
+		if opt.Context {
+			mode = modeContext
+		}
+		thr := float64(m.Threshold[mode])
+		if opt.Threshold > 0 {
+			thr = opt.Threshold
+		}
+		ws, _ := m.scoreWindows(nt.Text, mode, nil)
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		best := 0.0
+		var hits []WindowScore
+		for _, w := range ws {
+			best = max(best, w.P)
+			if w.P >= thr {
+				hits = append(hits, w)
+			}
+		}
+		res.Score = best
+		// Merge overlapping flagged windows into one finding each.
+		sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
+		var merged []WindowScore
+		for _, w := range hits {
+			if n := len(merged); n > 0 && w.Start <= merged[n-1].End {
+				merged[n-1].End = max(merged[n-1].End, w.End)
+				merged[n-1].P = max(merged[n-1].P, w.P)
+				continue
+			}
+			merged = append(merged, w)
+		}
+		for i, w := range merged {
+			if i == maxClassifierSpans {
+				break
+			}
+			a, b := int(nt.Off[w.Start]), int(nt.Off[w.End])
+			res.Findings = append(res.Findings, classifierFinding(text, a, b, w.P, opt.Context))
+		}
+		if best >= thr {
+			res.Flagged = true
+		}
+	}
+	cats := map[string]bool{}
+	for _, f := range res.Findings {
+		res.Score = max(res.Score, severityScore[f.Severity])
+		if f.Severity >= airlock.Medium {
+			res.Flagged = true
+			cats[f.Tags[0]] = true
+		}
+		res.Spans = append(res.Spans, Span{Start: f.Location.Span.Start, End: f.Location.Span.End, Category: f.Tags[0], RuleID: f.RuleID, Score: severityScoreOf(f)})
+	}
+	for c := range cats {
+		res.Categories = append(res.Categories, c)
+	}
+	sort.Strings(res.Categories)
+	airlock.SortFindings(res.Findings)
+	sort.SliceStable(res.Spans, func(i, j int) bool { return res.Spans[i].Start < res.Spans[j].Start })
+	if res.Categories == nil {
+		res.Categories = []string{}
+	}
+	if res.Spans == nil {
+		res.Spans = []Span{}
+	}
+	return res, nil
+}
+
+func severityScoreOf(f airlock.Finding) float64 {
+	for _, t := range f.Tags {
+		if s, ok := strings.CutPrefix(t, "score:"); ok {
+			var v float64
+			if _, err := fmt.Sscan(s, &v); err == nil {
+				return v
+			}
+		}
+	}
+	return severityScore[f.Severity]
+}
+
+func ruleFinding(text string, r *Rule, a, b int, encoding string) airlock.Finding {
+	f := airlock.Finding{
+		RuleID:     r.ID,
+		Detector:   DetectorInjection,
+		Severity:   r.Severity,
+		Confidence: airlock.ConfidenceHigh,
+		Message:    r.Message,
+		Location:   airlock.Location{Span: &airlock.TextSpan{Start: a, End: b}},
+		Evidence:   excerpt(text, a, b, 0),
+		Tags:       []string{r.Category},
+	}
+	if r.Category == "exfiltration" {
+		f.CWE = []string{"CWE-200"}
+	}
+	if encoding != "" {
+		f.Tags = append(f.Tags, "encoded:"+encoding)
+	}
+	return f
+}
+
+func classifierFinding(text string, a, b int, p float64, context bool) airlock.Finding {
+	sev := airlock.Medium
+	if p >= 0.9 {
+		sev = airlock.High
+	}
+	what := "the prompt"
+	if context {
+		what = "this content"
+	}
+	return airlock.Finding{
+		RuleID:     "prompt.classifier",
+		Detector:   DetectorInjection,
+		Severity:   sev,
+		Confidence: airlock.ConfidenceMedium,
+		Message:    fmt.Sprintf("%s reads like a prompt injection or jailbreak (classifier probability %.2f); review it before the agent acts on it", what, p),
+		Location:   airlock.Location{Span: &airlock.TextSpan{Start: a, End: b}},
+		Evidence:   clip(excerpt(text, a, b, 0), 300),
+		Tags:       []string{"injection", fmt.Sprintf("score:%.3f", p)},
+	}
+}

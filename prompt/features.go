@@ -1,0 +1,83 @@
+package prompt
+
+// Features are hashed from normalised text: word unigrams, word bigrams
+// and byte 4-grams (which catch misspellings, leetspeak fragments and
+// punctuation such as "<|" or "]]" that words miss). Each feature is
+// hashed twice: once into the shared weights and once into the weights of
+// the mode (prompt or context), so one model learns what is an attack
+// anywhere and what is an attack only inside content the agent reads
+// (feature augmentation in the style of Daumé's "frustratingly easy
+// domain adaptation").
+
+// feature is one hashed feature and the normalised byte offset it starts at.
+type feature struct {
+	pos int32
+	h   uint32
+}
+
+const (
+	seedUnigram = 0x9e3779b1
+	seedBigram  = 0x85ebca77
+	seedGram4   = 0xc2b2ae3d
+)
+
+// modeSeed separates the shared copy of a feature from the per-mode copies.
+var modeSeed = [3]uint32{0, 0x27d4eb2f, 0x165667b1} // shared, prompt, context
+
+// featurize appends the features of t to dst in position order.
+func featurize(dst []feature, t string) []feature {
+	var prev uint32
+	havePrev := false
+	for i := 0; i < len(t); {
+		c := t[i]
+		switch {
+		case isTokenByte(c):
+			j := i
+			h := uint32(2166136261)
+			for j < len(t) && isTokenByte(t[j]) {
+				h = (h ^ uint32(t[j])) * 16777619
+				j++
+			}
+			dst = append(dst, feature{int32(i), mix(h ^ seedUnigram)})
+			if havePrev {
+				dst = append(dst, feature{int32(i), mix(prev*31 ^ h ^ seedBigram)})
+			}
+			prev, havePrev = h, true
+			i = j
+		case c == ' ' || c == '\n':
+			i++
+		default:
+			// Punctuation is a token of its own: "<|", "###", "```".
+			h := (uint32(2166136261) ^ uint32(c)) * 16777619
+			dst = append(dst, feature{int32(i), mix(h ^ seedUnigram)})
+			if havePrev {
+				dst = append(dst, feature{int32(i), mix(prev*31 ^ h ^ seedBigram)})
+			}
+			prev, havePrev = h, true
+			i++
+		}
+	}
+	var g uint32
+	for i := 0; i < len(t); i++ {
+		g = g<<8 | uint32(t[i])
+		if i >= 3 {
+			dst = append(dst, feature{int32(i - 3), mix(g ^ seedGram4)})
+		}
+	}
+	return dst
+}
+
+func isTokenByte(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '_' || c >= 0x80
+}
+
+// mix is a 32-bit finaliser (murmur3 fmix32) so nearby inputs spread over
+// the buckets.
+func mix(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	h ^= h >> 16
+	return h
+}

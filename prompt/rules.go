@@ -1,0 +1,233 @@
+package prompt
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/airlockhq/airlock"
+)
+
+//go:embed rules/*.yaml
+var ruleFS embed.FS
+
+// Rule is one signature: a regular expression over normalised text (lower
+// case, whitespace collapsed), run only near one of its keywords.
+type Rule struct {
+	ID       string           `yaml:"id"`
+	Category string           `yaml:"-"`
+	Severity airlock.Severity `yaml:"severity"`
+	Message  string           `yaml:"message"`
+	Keywords []string         `yaml:"keywords"`
+	Pattern  string           `yaml:"pattern"`
+	// ContextOnly rules describe text that is normal from the user but an
+	// attack inside content the agent reads ("run this command").
+	ContextOnly bool `yaml:"context_only"`
+	// Window is how many bytes around a keyword the pattern may span.
+	Window   int `yaml:"window"`
+	Examples struct {
+		Match   []string `yaml:"match"`
+		NoMatch []string `yaml:"no_match"`
+	} `yaml:"examples"`
+
+	re *regexp.Regexp
+}
+
+type ruleFile struct {
+	Category string  `yaml:"category"`
+	Rules    []*Rule `yaml:"rules"`
+}
+
+// RuleSet is a loaded, validated set of signatures.
+type RuleSet struct {
+	Rules  []*Rule
+	kw     *matcher
+	kwRule [][]int // keyword id → rules that list it
+}
+
+// DefaultRules returns the built-in signatures (rules/*.yaml), loaded once.
+var DefaultRules = sync.OnceValues(func() (*RuleSet, error) { return LoadRules(ruleFS) })
+
+// LoadRules reads every *.yaml file under rules/ in fsys. It checks ids,
+// severities, keywords and patterns; CheckExamples checks the examples.
+func LoadRules(fsys fs.FS) (*RuleSet, error) {
+	names, err := fs.Glob(fsys, "rules/*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("list rules: %w", err)
+	}
+	sort.Strings(names)
+	rs := &RuleSet{}
+	seen := map[string]string{}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		var rf ruleFile
+		if err := yaml.Unmarshal(b, &rf); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		if rf.Category == "" {
+			return nil, fmt.Errorf("%s: missing category", name)
+		}
+		for i, r := range rf.Rules {
+			r.Category = rf.Category
+			if err := r.compile(); err != nil {
+				return nil, fmt.Errorf("%s: rule %d (%s): %w", path.Base(name), i, r.ID, err)
+			}
+			if other, dup := seen[r.ID]; dup {
+				return nil, fmt.Errorf("%s: rule id %s already defined in %s", name, r.ID, other)
+			}
+			seen[r.ID] = name
+			rs.Rules = append(rs.Rules, r)
+		}
+	}
+	if len(rs.Rules) == 0 {
+		return nil, fmt.Errorf("no rules found")
+	}
+	rs.index()
+	return rs, nil
+}
+
+func (r *Rule) compile() error {
+	if r.ID == "" || strings.ContainsAny(r.ID, " \t\n") {
+		return fmt.Errorf("bad id %q", r.ID)
+	}
+	if strings.TrimSpace(r.Message) == "" {
+		return fmt.Errorf("empty message")
+	}
+	if len(r.Keywords) == 0 {
+		return fmt.Errorf("no keywords: every rule needs keywords for the prefilter")
+	}
+	for _, k := range r.Keywords {
+		if k == "" || k != strings.ToLower(k) {
+			return fmt.Errorf("keyword %q must be non-empty lower case (text is normalised to lower case)", k)
+		}
+	}
+	if r.Window == 0 {
+		r.Window = 300
+	}
+	re, err := regexp.Compile(r.Pattern)
+	if err != nil {
+		return fmt.Errorf("pattern: %w", err)
+	}
+	r.re = re
+	return nil
+}
+
+func (rs *RuleSet) index() {
+	ids := map[string]int{}
+	var kws []string
+	for ri, r := range rs.Rules {
+		for _, k := range r.Keywords {
+			id, ok := ids[k]
+			if !ok {
+				id = len(kws)
+				ids[k] = id
+				kws = append(kws, k)
+				rs.kwRule = append(rs.kwRule, nil)
+			}
+			rs.kwRule[id] = append(rs.kwRule[id], ri)
+		}
+	}
+	rs.kw = newMatcher(kws)
+}
+
+// Match is a signature match in normalised text.
+type Match struct {
+	Rule       *Rule
+	Start, End int // byte offsets in the normalised text
+}
+
+// Match runs the signatures over normalised text t. With context false,
+// rules that only apply to untrusted content are skipped.
+func (rs *RuleSet) Match(t string, context bool) []Match {
+	type span struct{ a, b int }
+	windows := map[int][]span{}
+	rs.kw.find(t, func(h hit) {
+		for _, ri := range rs.kwRule[h.kw] {
+			r := rs.Rules[ri]
+			if r.ContextOnly && !context {
+				continue
+			}
+			a := h.end - len(rs.kw.kw[h.kw]) - r.Window
+			b := h.end + r.Window
+			ws := windows[ri]
+			if n := len(ws); n > 0 && a <= ws[n-1].b {
+				ws[n-1].b = max(ws[n-1].b, b)
+			} else {
+				ws = append(ws, span{a, b})
+			}
+			windows[ri] = ws
+		}
+	})
+	if len(windows) == 0 {
+		return nil
+	}
+	var out []Match
+	for ri := range rs.Rules {
+		ws := windows[ri]
+		last := -1
+		for _, w := range ws {
+			a, b := max(w.a, 0), min(w.b, len(t))
+			// Start at a line start so "(^|\n)" anchors mean what they say.
+			if nl := strings.LastIndexByte(t[max(a-1000, 0):a], '\n'); nl >= 0 {
+				a = max(a-1000, 0) + nl + 1
+			} else if a-1000 <= 0 {
+				a = 0
+			}
+			if e := strings.IndexByte(t[b:], '\n'); e >= 0 && e < 200 {
+				b += e
+			}
+			for _, m := range rs.Rules[ri].re.FindAllStringIndex(t[a:b], -1) {
+				s, e := a+m[0], a+m[1]
+				if s < last {
+					continue
+				}
+				// Trim the whitespace a pattern may swallow at its ends.
+				for s < e && (t[s] == ' ' || t[s] == '\n') {
+					s++
+				}
+				for e > s && (t[e-1] == ' ' || t[e-1] == '\n') {
+					e--
+				}
+				out = append(out, Match{Rule: rs.Rules[ri], Start: s, End: e})
+				last = a + m[1]
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+// CheckExamples runs every rule's examples through the normaliser and its
+// own pattern: each "match" example must match and no "no_match" example
+// may. It returns one error per failure.
+func (rs *RuleSet) CheckExamples() []error {
+	var errs []error
+	for _, r := range rs.Rules {
+		if len(r.Examples.Match) == 0 {
+			errs = append(errs, fmt.Errorf("%s: no match examples", r.ID))
+		}
+		one := &RuleSet{Rules: []*Rule{r}}
+		one.index()
+		for _, ex := range r.Examples.Match {
+			if len(one.Match(Normalize(ex).Text, true)) == 0 {
+				errs = append(errs, fmt.Errorf("%s: example does not match: %q", r.ID, ex))
+			}
+		}
+		for _, ex := range r.Examples.NoMatch {
+			if ms := one.Match(Normalize(ex).Text, true); len(ms) > 0 {
+				errs = append(errs, fmt.Errorf("%s: no_match example matches: %q", r.ID, ex))
+			}
+		}
+	}
+	return errs
+}
