@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/intent"
+)
+
+func (a *app) intentCmd() *cobra.Command {
+	var (
+		task, diff, runPath, project, format, output, failOn string
+		judge                                                intent.JudgeConfig
+	)
+	cmd := &cobra.Command{
+		Use:   "intent --task TEXT [--diff REV | FILES...] [--run REPORT.json]",
+		Short: "Report capabilities a change uses that its task did not ask for",
+		Long: `intent extracts the capabilities a change uses (network, process execution,
+writes outside the project, environment and credential access, dynamic
+evaluation, deserialization, native code, persistence, obfuscation) from
+Python, JavaScript/TypeScript, Go, Java and shell sources, and from a sandbox
+behaviour report when given one. It compares them with what the task text
+implies and with what the project already did, and reports the rest.
+
+Credential files, persistence locations, decode-then-exec and raw IP
+addresses are reported even when the task mentions networking.`,
+		Example: `  airlock intent --task "add CSV export" --diff HEAD
+  airlock intent --task "add CSV export" src/export.py --project .
+  airlock run --format json -- make test > run.json
+  airlock intent --task "fix the date parser" --diff main --run run.json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			fail, err := airlock.ParseSeverity(failOn)
+			if err != nil {
+				return usagef("--fail-on: %v", err)
+			}
+			if strings.TrimSpace(task) == "" {
+				return usagef("--task is required: the intent check compares the change with it")
+			}
+			if diff != "" && len(args) > 0 {
+				return usagef("give either --diff REV or FILES, not both")
+			}
+			if diff == "" && len(args) == 0 && runPath == "" {
+				return usagef("nothing to check: give --diff REV, FILES or --run REPORT.json")
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			in := intent.Input{Task: task, RunPath: runPath}
+			var skipped []airlock.Skip
+			switch {
+			case diff != "":
+				in.Changes, in.Project, skipped, err = intent.FromGit(ctx, ".", diff)
+			case len(args) > 0:
+				in.Changes, in.Project, skipped, err = intent.FromPaths(ctx, args, project)
+			}
+			if err != nil {
+				return usagef("%v", err)
+			}
+			if runPath != "" {
+				f, err := os.Open(runPath)
+				if err != nil {
+					return usagef("--run: %v", err)
+				}
+				in.Run, err = intent.ReadRunReport(f)
+				f.Close()
+				if err != nil {
+					return usagef("--run %s: %v", runPath, err)
+				}
+			}
+			out, err := intent.Check(ctx, in)
+			if err != nil {
+				return fmt.Errorf("intent: %w", err)
+			}
+			out.Result.Incomplete = append(out.Result.Incomplete, skipped...)
+			if judge.URL != "" {
+				intent.Judge(ctx, judge, in, out)
+			}
+			if err := a.writeReport(format, output, "intent", &out.Result); err != nil {
+				return err
+			}
+			return outcome(&out.Result, fail)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&task, "task", "", "the task the change was made for (required)")
+	f.StringVar(&diff, "diff", "", "check the files changed since this git revision; the rest of the repository is the baseline")
+	f.StringVar(&project, "project", "", "with FILES: a directory whose other source files are the baseline")
+	f.StringVar(&runPath, "run", "", "a behaviour report from `airlock run --format json` to add observed capabilities")
+	f.StringVar(&format, "format", "text", "output format: text, json or sarif")
+	f.StringVarP(&output, "output", "o", "", "write the report to this file instead of stdout")
+	f.StringVar(&failOn, "fail-on", "low", "exit 1 when a finding is at or above this severity")
+	f.StringVar(&judge.URL, "llm-url", os.Getenv("AIRLOCK_LLM_URL"), "OpenAI-compatible chat-completions base URL for an optional second opinion (off when empty; env AIRLOCK_LLM_URL)")
+	f.StringVar(&judge.Model, "llm-model", intentEnvOr("AIRLOCK_LLM_MODEL", "gpt-4o-mini"), "model name for --llm-url (env AIRLOCK_LLM_MODEL)")
+	f.StringVar(&judge.KeyEnv, "llm-key-env", "AIRLOCK_LLM_API_KEY", "environment variable holding the API key for --llm-url")
+	return cmd
+}
+
+func intentEnvOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}

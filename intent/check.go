@@ -1,0 +1,258 @@
+package intent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/airlockhq/airlock"
+)
+
+// File is one source file given to Check.
+type File struct {
+	Path    string
+	Content []byte
+	// Changed holds the 1-based lines the change touched; nil means the
+	// whole file is part of the change. Uses on other lines count as the
+	// project's existing behaviour.
+	Changed map[int]bool
+}
+
+// Input is what Check compares.
+type Input struct {
+	Task string
+	// Changes are the changed files.
+	Changes []File
+	// Project are unchanged files of the project: their capabilities are
+	// expected.
+	Project []File
+	// Run, when set, adds the behaviour a sandbox run observed; RunPath
+	// names it in findings.
+	Run     *RunReport
+	RunPath string
+}
+
+// Outcome is the result of a check together with the analysis behind it.
+type Outcome struct {
+	Result airlock.Result `json:"result"`
+	Task   Task           `json:"task"`
+	// Baseline lists the capabilities the project already had.
+	Baseline []Cap `json:"baseline"`
+	// Uses are all capability uses found in the change (and the run).
+	Uses []Use `json:"uses"`
+	// Unexpected are the uses behind the findings.
+	Unexpected []Use `json:"unexpected"`
+}
+
+// Detector is the intent check as an airlock detector: it wants code
+// events that carry the user's task.
+var Detector = &airlock.Detector{
+	Name: "intent",
+	Doc: `capabilities the task did not ask for
+
+Extracts the capabilities a file uses (network, processes, writes outside the
+project, credentials, persistence, obfuscation, …) and reports those the
+event's task does not imply.`,
+	Kinds: []airlock.EventKind{airlock.KindCode},
+	Run: func(ctx context.Context, p *airlock.Pass) error {
+		if p.Event.Task == "" {
+			return nil
+		}
+		out, err := Check(ctx, Input{Task: p.Event.Task, Changes: []File{{Path: p.Event.Path, Content: []byte(p.Event.Content)}}})
+		if err != nil {
+			return err
+		}
+		if len(out.Result.Incomplete) > 0 {
+			s := out.Result.Incomplete[0]
+			return fmt.Errorf("%s: %s", s.Input, s.Reason)
+		}
+		for _, f := range out.Result.Findings {
+			p.Report(f)
+		}
+		return nil
+	},
+}
+
+// Check extracts the capabilities of the change and reports the ones the
+// task and the project do not account for.
+func Check(ctx context.Context, in Input) (*Outcome, error) {
+	out := &Outcome{Task: ParseTask(in.Task)}
+	out.Result.Findings = []airlock.Finding{}
+	out.Result.Incomplete = []airlock.Skip{}
+	baseline := map[Cap]bool{}
+	baseDetail := map[string]bool{}
+	addBase := func(u Use) {
+		baseline[u.Cap] = true
+		baseDetail[string(u.Cap)+"\x00"+strings.ToLower(u.Detail)] = true
+	}
+	for _, f := range in.Project {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if LanguageOf(f.Path, f.Content) == "" {
+			continue
+		}
+		us, err := Extract(ctx, f.Path, f.Content)
+		if err != nil {
+			// an unreadable project file only narrows the baseline, which
+			// makes the check stricter, never weaker
+			continue
+		}
+		for _, u := range us {
+			addBase(u)
+		}
+	}
+	for _, f := range in.Changes {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		out.Result.Stats.Files++
+		out.Result.Stats.Bytes += len(f.Content)
+		out.Result.Stats.Lines += strings.Count(string(f.Content), "\n")
+		if LanguageOf(f.Path, f.Content) == "" {
+			continue
+		}
+		us, err := Extract(ctx, f.Path, f.Content)
+		if err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return nil, err
+			}
+			out.Result.Incomplete = append(out.Result.Incomplete, airlock.Skip{Input: f.Path, Check: "intent", Reason: err.Error()})
+			continue
+		}
+		for _, u := range us {
+			if f.Changed != nil && !f.Changed[u.Line] {
+				addBase(u)
+				continue
+			}
+			out.Uses = append(out.Uses, u)
+		}
+	}
+	if in.Run != nil {
+		out.Uses = append(out.Uses, in.Run.Uses(in.RunPath)...)
+	}
+	for _, c := range AllCaps {
+		if baseline[c] {
+			out.Baseline = append(out.Baseline, c)
+		}
+	}
+	for _, u := range out.Uses {
+		if !expected(out.Task, u, baseline, baseDetail) {
+			out.Unexpected = append(out.Unexpected, u)
+		}
+	}
+	out.Result.Findings = findings(out.Task, out.Unexpected)
+	airlock.SortFindings(out.Result.Findings)
+	airlock.SetFingerprints(out.Result.Findings)
+	return out, nil
+}
+
+// expected decides whether one use is accounted for.
+func expected(t Task, u Use, baseline map[Cap]bool, baseDetail map[string]bool) bool {
+	if u.Sensitive {
+		// only the same thing done before, or a task that names it
+		if baseDetail[string(u.Cap)+"\x00"+strings.ToLower(u.Detail)] {
+			return true
+		}
+		if u.Cap == CapNetwork || u.Cap == CapCredentials && strings.Contains(u.Why, "metadata") {
+			return t.mentionsHost(u.Detail)
+		}
+		return t.explicit(u.Cap)
+	}
+	if u.Cap == CapNetwork && t.mentionsHost(u.Detail) {
+		return true
+	}
+	return baseline[u.Cap] || t.implies(u.Cap) || t.explicit(u.Cap)
+}
+
+// findings groups unexpected uses by file and capability.
+func findings(t Task, uses []Use) []airlock.Finding {
+	type key struct {
+		file string
+		cap  Cap
+	}
+	groups := map[key][]Use{}
+	var order []key
+	for _, u := range uses {
+		k := key{u.File, u.Cap}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], u)
+	}
+	task := t.Text
+	if len(task) > 80 {
+		task = task[:80] + "…"
+	}
+	var fs []airlock.Finding
+	for _, k := range order {
+		us := groups[k]
+		// the most telling use leads: sensitive ones first, then by line
+		sort.SliceStable(us, func(i, j int) bool {
+			if us[i].Sensitive != us[j].Sensitive {
+				return us[i].Sensitive
+			}
+			return us[i].Line < us[j].Line
+		})
+		info := caps[k.cap]
+		sev, sensitive := info.severity, false
+		for _, u := range us {
+			if u.Sensitive {
+				sev, sensitive = info.sensitiveSeverity, true
+			}
+		}
+		var whys []string
+		seen := map[string]bool{}
+		for _, u := range us {
+			if !seen[u.Why] && len(whys) < 3 {
+				seen[u.Why] = true
+				whys = append(whys, u.Why)
+			}
+		}
+		more := ""
+		if n := len(us) - len(whys); n > 0 {
+			more = fmt.Sprintf(" (and %d more)", n)
+		}
+		reason := fmt.Sprintf("the task does not ask for %s", info.noun)
+		if sensitive {
+			reason = fmt.Sprintf("%s is reported unless the task names it explicitly", info.noun)
+			if k.cap == CapNetwork {
+				reason = "a raw IP address is reported even when the task mentions networking"
+			}
+		}
+		first := us[0]
+		subject := "the change"
+		if first.Observed {
+			subject = "the run"
+		}
+		f := airlock.Finding{
+			RuleID:     "intent.unexpected." + string(k.cap),
+			Detector:   "intent",
+			Severity:   sev,
+			Confidence: airlock.ConfidenceMedium,
+			CWE:        []string{"CWE-912"},
+			Message: fmt.Sprintf("task: '%s'; %s %s%s — %s; remove it or say why the task needs it",
+				task, subject, strings.Join(whys, " and "), more, reason),
+			Location: airlock.Location{File: &airlock.FileRange{Path: first.File, StartLine: first.Line, StartCol: first.Col, EndLine: first.Line, EndCol: first.Col}},
+			Evidence: first.Evidence,
+			Tags:     []string{"capability:" + string(k.cap)},
+		}
+		if sensitive {
+			f.Confidence = airlock.ConfidenceHigh
+			f.Tags = append(f.Tags, "sensitive")
+		}
+		if first.Observed {
+			f.Tags = append(f.Tags, "observed")
+		}
+		for _, u := range us[1:] {
+			f.Related = append(f.Related, airlock.Related{
+				Location: airlock.Location{File: &airlock.FileRange{Path: u.File, StartLine: u.Line, StartCol: u.Col, EndLine: u.Line, EndCol: u.Col}},
+				Message:  u.Why,
+			})
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}
