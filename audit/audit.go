@@ -186,8 +186,21 @@ func jsonArray(raw json.RawMessage) (json.RawMessage, error) {
 	return buf.Bytes(), nil
 }
 
-// Query returns the records f selects, oldest first.
-func (l *Log) Query(ctx context.Context, f Filter) ([]Record, error) { return l.st.Query(ctx, f) }
+// Query returns the records f selects, oldest first. A record whose
+// JSON columns were damaged is an error naming it, not a listing that
+// silently leaves it out.
+func (l *Log) Query(ctx context.Context, f Filter) ([]Record, error) {
+	recs, err := l.st.Query(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for i := range recs {
+		if !json.Valid(recs[i].Findings) || !json.Valid(recs[i].Detectors) {
+			return nil, fmt.Errorf("record %d in %s is damaged (invalid JSON): run airlock audit verify", recs[i].Seq, l.st.Location())
+		}
+	}
+	return recs, nil
+}
 
 // Stats summarises the records f selects.
 func (l *Log) Stats(ctx context.Context, f Filter) (*Stats, error) { return l.st.Stats(ctx, f) }
@@ -218,14 +231,46 @@ type VerifyResult struct {
 // would otherwise list every later record.
 const maxProblems = 100
 
+// Head names a record by sequence number and hash, as VerifyResult
+// reports the last one. Kept outside the log, it lets a later Verify
+// detect a truncated or wholly rewritten tail, which the chain alone
+// cannot.
+type Head struct {
+	Seq  int64
+	Hash string
+}
+
+// ParseHead reads the "SEQ:HASH" form that airlock audit verify prints.
+func ParseHead(s string) (Head, error) {
+	seq, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if !ok || err != nil || n < 1 {
+		return Head{}, fmt.Errorf("head %q: want SEQ:HASH, e.g. 42:%s", s, strings.Repeat("ab", 32))
+	}
+	hash = strings.ToLower(hash)
+	if len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
+		return Head{}, fmt.Errorf("head %q: the hash must be 64 hex digits", s)
+	}
+	return Head{Seq: n, Hash: hash}, nil
+}
+
+// String renders the head as SEQ:HASH.
+func (h Head) String() string { return strconv.FormatInt(h.Seq, 10) + ":" + h.Hash }
+
 // Verify walks the whole chain in sequence order and checks that the
 // sequence has no gaps, that each record's prev_hash is the previous
 // record's hash, and that each record's hash matches its contents.
 func (l *Log) Verify(ctx context.Context) (*VerifyResult, error) {
+	return l.VerifyHead(ctx, nil)
+}
+
+// VerifyHead is Verify that also checks that the record saved as head
+// (if not nil) is still in the log with the same hash.
+func (l *Log) VerifyHead(ctx context.Context, head *Head) (*VerifyResult, error) {
 	res := &VerifyResult{Problems: []Problem{}}
 	want := int64(1)
 	prev := store.ZeroHash
-	bad := false
+	bad, headSeen := false, false
 	report := func(seq int64, format string, args ...any) {
 		if !bad {
 			bad, res.FirstBad = true, seq
@@ -257,6 +302,12 @@ func (l *Log) Verify(ctx context.Context) (*VerifyResult, error) {
 		if got := Hash(r); got != r.Hash {
 			report(r.Seq, "contents do not match the stored hash (edited): computed %s, stored %s", short(got), short(r.Hash))
 		}
+		if head != nil && r.Seq == head.Seq {
+			headSeen = true
+			if r.Hash != head.Hash {
+				report(r.Seq, "hash %s differs from the saved head %s (rewritten)", short(r.Hash), short(head.Hash))
+			}
+		}
 		want = r.Seq + 1
 		prev = r.Hash
 		res.HeadSeq, res.HeadHash = r.Seq, r.Hash
@@ -264,6 +315,9 @@ func (l *Log) Verify(ctx context.Context) (*VerifyResult, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", l.st.Location(), err)
+	}
+	if head != nil && !headSeen {
+		report(head.Seq, "the saved head record %d is not in the log, which ends at %d (truncated)", head.Seq, res.HeadSeq)
 	}
 	res.OK = !bad
 	return res, nil
