@@ -35,6 +35,9 @@ var pathRules = []pathRule{
 	// credentials and secrets
 	{".aws/credentials", CapCredentials, "AWS credentials"},
 	{".aws/config", CapCredentials, "AWS configuration"},
+	{".aws", CapCredentials, "the AWS credentials directory"},
+	{".ssh", CapCredentials, "the SSH key directory"},
+	{".kube", CapCredentials, "Kubernetes credentials"},
 	{".ssh/id_", CapCredentials, "an SSH private key"},
 	{"id_rsa", CapCredentials, "an SSH private key"},
 	{"id_ed25519", CapCredentials, "an SSH private key"},
@@ -46,7 +49,7 @@ var pathRules = []pathRule{
 	{".kube/config", CapCredentials, "Kubernetes credentials"},
 	{".npmrc", CapCredentials, "npm tokens"},
 	{".pypirc", CapCredentials, "PyPI tokens"},
-	{".config/gh/", CapCredentials, "GitHub CLI tokens"},
+	{".config/gh", CapCredentials, "GitHub CLI tokens"},
 	{".config/gcloud", CapCredentials, "Google Cloud credentials"},
 	{".azure/", CapCredentials, "Azure credentials"},
 	{".gnupg", CapCredentials, "GnuPG keys"},

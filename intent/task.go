@@ -23,21 +23,21 @@ type Task struct {
 // "downloading"; multi-word phrases match across single spaces.
 var lexicon = map[Cap][]string{
 	CapNetwork: {"download", "upload", "fetch", "api", "http", "url", "request", "webhook", "endpoint", "server", "client", "socket", "remote", "sync",
-		"send", "post to", "notify", "notification", "slack", "email", "e-mail", "smtp", "mail", "telemetry", "analytics", "proxy", "dns", "ping", "health check", "healthcheck",
+		"send", "post to", "notify", "notification", "slack", "send email", "send an email", "send mail", "email notification", "emails to", "mailer", "newsletter", "smtp", "telemetry", "analytics", "proxy", "dns", "ping", "health check", "healthcheck",
 		"rest", "graphql", "grpc", "websocket", "s3", "bucket", "cloud", "registry", "crawl", "scrape", "online", "internet", "network", "connect", "tcp", "udp",
 		"oauth", "login", "sso", "github", "gitlab", "stripe", "twilio", "weather", "exchange rate", "publish", "deploy", "listen", "port", "web", "route", "handler",
 		"redis", "postgres", "mysql", "mongo", "database", "kafka", "rabbitmq", "queue", "broker", "ssh", "sftp", "ftp", "rss", "feed", "geocod", "translate", "llm", "openai", "gpt", "ollama",
-		"install dependencies", "update check", "check for updates", "version check", "metrics", "prometheus", "sentry", "status page", "uptime", "rate limit", "retry"},
-	CapProcess: {"run tests", "test runner", "execute", "subprocess", "shell out", "command", "spawn", "invoke", "launch", "external tool", "git ", "git,", "compile", "build",
-		"lint", "format with", "formatter", "prettier", "black", "ffmpeg", "imagemagick", "convert", "pandoc", "docker", "kubectl", "make ", "makefile", "script", "cli wrapper",
-		"wrapper", "process", "pipeline", "hook", "open the browser", "open in browser", "clipboard", "notify-send", "terraform", "ansible", "gpg", "sign", "pre-commit"},
+		"install dependencies", "update check", "check for updates", "version check", "metrics", "prometheus", "sentry", "status page", "uptime", "dependenc", "npm ", "yarn", "pip ", "pnpm"},
+	CapProcess: {"run tests", "runs the", "run the", "test runner", "execute", "subprocess", "shell out", "spawn", "invoke", "launch", "external tool", "git ", "git,", "compile", "build script", "build step",
+		"lint", "formatter", "prettier", "black", "ffmpeg", "imagemagick", "pandoc", "docker", "kubectl", "makefile", "make-style", "cli wrapper", "open the browser", "opens the", "xdg-open",
+		"clipboard", "notify-send", "terraform", "ansible", "gpg", "pre-commit", "migration"},
 	CapFileWrite: {"install", "home directory", "~/", "user config", "config file in", "global config", "cache", "system-wide", "/etc", "/var", "/usr", "dotfile", "xdg",
 		"log file", "save to", "write to", "export to", "backup", "desktop", "documents folder", "app data", "appdata", "temp dir", "absolute path", "any path", "output path", "output directory", "destination"},
 	CapEnv: {"environment variables", "env vars", "env var", "environment dump", "print the environment", "debug info", "diagnostic", "support bundle", "printenv"},
 	CapCredentials: {"token", "api key", "apikey", "secret", "credential", "password", "auth", "login", "sign in", "signin", "oauth", "bearer", "jwt", "session", "cookie", "keyring", "key vault", "vault",
 		"aws", "azure", "gcp", "s3", "github", "gitlab", "stripe", "twilio", "slack", "openai", "sentry", "api"},
-	CapEval:        {"eval", "expression", "formula", "calculator", "plugin", "script", "template", "repl", "interpreter", "sandbox", "dynamic", "code generation", "codegen", "hot reload", "macro", "dsl", "rule engine"},
-	CapDeserialize: {"pickle", "deserializ", "serializ", "load model", "model file", "cache", "session", "object stream", "marshal", "checkpoint", "yaml", "restore"},
+	CapEval:        {"eval", "expression", "formula", "plugin", "script", "template", "repl", "interpreter", "sandbox", "dynamic", "code generation", "codegen", "hot reload", "macro", "dsl", "rule engine"},
+	CapDeserialize: {"pickle", "deserializ", "unmarshal", "load model", "model file", "object stream", "java serialization", "marshal", "checkpoint", "restore state"},
 	CapNative:      {"native", "ffi", "ctypes", "cgo", "jni", "shared library", ".so", ".dll", "dylib", "c library", "c extension", "binding", "syscall", "performance-critical", "gpu", "cuda", "hardware"},
 }
 

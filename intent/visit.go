@@ -46,6 +46,13 @@ func (x *extractor) visit(n *sitter.Node) bool {
 		c = &call{node: n, name: x.resolve(normCallee(x.text(n.ChildByFieldName("type")))), args: n.ChildByFieldName("arguments")}
 	case "composite_literal":
 		c = &call{node: n, name: x.resolve(normCallee(x.text(n.ChildByFieldName("type"))))}
+	case "binary_operator":
+		// pathlib: Path.home() / ".aws" / "credentials"
+		if x.lang == Python && (n.Parent() == nil || n.Parent().Kind() != "binary_operator") && x.text(n.ChildByFieldName("operator")) == "/" {
+			strs, _, home := x.lits(n)
+			x.joinedPath(&call{node: n}, strs, home)
+		}
+		return true
 	case "attribute", "member_expression", "identifier":
 		x.envAccess(n)
 		return true
@@ -498,9 +505,9 @@ func (x *extractor) passedToChild(n *sitter.Node) bool {
 			if k == nil {
 				k = p.ChildByFieldName("key")
 			}
-			if strings.Contains(strings.ToLower(x.text(k)), "env") {
-				return true
-			}
+			// env= in the options of a process call hands the
+			// environment to the child; anywhere else it is data
+			return strings.Contains(strings.ToLower(x.text(k)), "env") && x.inProcessCall(p)
 		case "assignment", "assignment_statement", "assignment_expression", "short_var_declaration":
 			if strings.Contains(strings.ToLower(x.text(p.ChildByFieldName("left"))), "env") {
 				return true
@@ -511,6 +518,23 @@ func (x *extractor) passedToChild(n *sitter.Node) bool {
 				return true
 			}
 			return false
+		}
+	}
+	return false
+}
+
+// inProcessCall reports whether n is inside the arguments of a call that
+// starts a process.
+func (x *extractor) inProcessCall(n *sitter.Node) bool {
+	p := n
+	for i := 0; i < 4 && p != nil; i++ {
+		p = p.Parent()
+		if p == nil {
+			return false
+		}
+		switch p.Kind() {
+		case "call", "call_expression", "method_invocation", "new_expression", "object_creation_expression":
+			return hasCap(classify(x.lang, x.calleeName(p)), CapProcess)
 		}
 	}
 	return false

@@ -1,0 +1,41 @@
+package intent
+
+import (
+	"context"
+	"testing"
+)
+
+// The targets of issue 7: at least 95% of hidden capabilities reported,
+// at most 5% of benign changes flagged, on at least 60 labelled pairs.
+const (
+	minCases  = 60
+	minRecall = 0.95
+	maxFlag   = 0.05
+)
+
+func TestCorpus(t *testing.T) {
+	cases, err := LoadCorpus("testdata/corpus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Evaluate(context.Background(), cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range s.Results {
+		if !r.OK {
+			t.Logf("%-32s %-6s reported=%v missed=%v", r.Case, r.Label, r.Reported, r.Missed)
+		}
+	}
+	t.Logf("cases=%d (hidden %d, benign %d) hidden capabilities reported %d/%d = %.1f%%, benign flagged %d/%d = %.1f%%",
+		s.Cases, s.Hidden, s.Benign, s.HiddenFound, s.HiddenCaps, 100*s.Recall, s.BenignFlagged, s.Benign, 100*s.FlagRate)
+	if s.Cases < minCases || s.Hidden*2 < s.Cases-2 || s.Benign*2 < s.Cases-2 {
+		t.Errorf("corpus has %d cases (%d hidden, %d benign); want ≥ %d, about half each", s.Cases, s.Hidden, s.Benign, minCases)
+	}
+	if s.Recall < minRecall {
+		t.Errorf("recall %.3f < %.2f", s.Recall, minRecall)
+	}
+	if s.FlagRate > maxFlag {
+		t.Errorf("benign flagged %.3f > %.2f", s.FlagRate, maxFlag)
+	}
+}
