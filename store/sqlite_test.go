@@ -38,9 +38,34 @@ func openTemp(t *testing.T) (Store, string) {
 	return st, path
 }
 
-func TestSQLiteAppendAssignsSeqAndPrev(t *testing.T) {
+// backend opens stores for the tests every backend must pass: open
+// returns a fresh, empty store and a function that opens another handle
+// on the same log, as another process would.
+type backend struct {
+	name string
+	open func(t *testing.T) (Store, func() (Store, error))
+}
+
+func sqliteBackend() backend {
+	return backend{"sqlite", func(t *testing.T) (Store, func() (Store, error)) {
+		st, path := openTemp(t)
+		return st, func() (Store, error) { return OpenSQLite(context.Background(), path, false) }
+	}}
+}
+
+func forBackends(t *testing.T, test func(t *testing.T, b backend)) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { test(t, b) })
+	}
+}
+
+func TestAppendAssignsSeqAndPrev(t *testing.T) {
+	forBackends(t, testAppendAssignsSeqAndPrev)
+}
+
+func testAppendAssignsSeqAndPrev(t *testing.T, b backend) {
 	ctx := context.Background()
-	st, path := openTemp(t)
+	st, _ := b.open(t)
 	base := time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC)
 	for i := range 3 {
 		r := rec("claude-code", "s1", "allow", "command", base.Add(time.Duration(i)*time.Second), 10)
@@ -71,6 +96,10 @@ func TestSQLiteAppendAssignsSeqAndPrev(t *testing.T) {
 	if string(got[0].Detectors) != `[{"detector":"command","state":"ok","micros":5}]` {
 		t.Errorf("detectors not stored verbatim: %s", got[0].Detectors)
 	}
+}
+
+func TestSQLiteFileModeAndWAL(t *testing.T) {
+	_, path := openTemp(t)
 	fi, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -89,9 +118,13 @@ func TestSQLiteAppendAssignsSeqAndPrev(t *testing.T) {
 	}
 }
 
-func TestSQLiteFilters(t *testing.T) {
+func TestFiltersAndStats(t *testing.T) {
+	forBackends(t, testFiltersAndStats)
+}
+
+func testFiltersAndStats(t *testing.T, b backend) {
 	ctx := context.Background()
-	st, _ := openTemp(t)
+	st, _ := b.open(t)
 	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	rows := []*Record{
 		rec("claude-code", "a", "allow", "command", base, 100),
@@ -169,9 +202,13 @@ func TestSQLiteFilters(t *testing.T) {
 	}
 }
 
-func TestSQLiteWalkPages(t *testing.T) {
+func TestWalkPages(t *testing.T) {
+	forBackends(t, testWalkPages)
+}
+
+func testWalkPages(t *testing.T, b backend) {
 	ctx := context.Background()
-	st, _ := openTemp(t)
+	st, _ := b.open(t)
 	const n = 2503 // more than two pages
 	for range n {
 		if err := st.Append(ctx, rec("a", "s", "allow", "command", time.Time{}.Add(time.Hour), 1), seal); err != nil {
@@ -198,15 +235,19 @@ func TestSQLiteWalkPages(t *testing.T) {
 	}
 }
 
-func TestSQLiteConcurrentGoroutines(t *testing.T) {
+func TestConcurrentHandles(t *testing.T) {
+	forBackends(t, testConcurrentHandles)
+}
+
+func testConcurrentHandles(t *testing.T, b backend) {
 	ctx := context.Background()
-	_, path := openTemp(t)
+	_, another := b.open(t)
 	// Several stores on one file, as several hook processes would have,
 	// each with several goroutines.
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	for range 4 {
-		st, err := OpenSQLite(ctx, path, true)
+		st, err := another()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -229,7 +270,7 @@ func TestSQLiteConcurrentGoroutines(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	st, err := OpenSQLite(ctx, path, false)
+	st, err := another()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,14 +358,18 @@ func TestSQLiteOpenErrors(t *testing.T) {
 	}
 }
 
-func TestSQLiteReopenKeepsSchema(t *testing.T) {
+func TestReopenKeepsSchema(t *testing.T) {
+	forBackends(t, testReopenKeepsSchema)
+}
+
+func testReopenKeepsSchema(t *testing.T, b backend) {
 	ctx := context.Background()
-	st, path := openTemp(t)
+	st, another := b.open(t)
 	if err := st.Append(ctx, rec("a", "s", "deny", "code", time.Now(), 3), seal); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
-	st2, err := OpenSQLite(ctx, path, false)
+	st2, err := another()
 	if err != nil {
 		t.Fatal(err)
 	}
