@@ -103,6 +103,7 @@ Exit codes (every command except hooks): 0 nothing at or above --fail-on,
 	root.AddCommand(
 		// one line per command
 		a.auditCmd(),
+		a.rulesCmd(),
 		a.promptCmd(),
 		a.intentCmd(),
 	)

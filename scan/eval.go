@@ -1,0 +1,289 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/airlockhq/airlock/scan/lang"
+	"github.com/airlockhq/airlock/scan/pattern"
+)
+
+// eval computes the matches of a formula in one file, following Semgrep's
+// semantics: positive terms intersect (a match must lie inside a match of
+// every other positive term, with consistent metavariables), pattern-not
+// removes matches with the same range, pattern-not-inside removes matches
+// inside its matches, then metavariable filters apply, then focus.
+func (c *compiled) eval(ctx context.Context, f *pattern.File, fm *formula, l *lang.Language) ([]pattern.Match, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	src := f.Tree.Src
+	switch fm.op {
+	case opPattern:
+		p := c.pats[fm]
+		if p == nil {
+			return nil, fmt.Errorf("pattern at %s not compiled for %s", fm.where, l.Name)
+		}
+		return p.Find(ctx, f)
+	case opRegex:
+		return regexMatches(fm, src), nil
+	case opEither:
+		var out []pattern.Match
+		for _, s := range fm.subs {
+			ms, err := c.eval(ctx, f, s, l)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ms...)
+		}
+		return dedupe(out, src, false), nil
+	}
+	return c.evalAll(ctx, f, fm, l)
+}
+
+func regexMatches(fm *formula, src []byte) []pattern.Match {
+	var out []pattern.Match
+	for _, loc := range fm.re.FindAllIndex(src, -1) {
+		if loc[1] > loc[0] {
+			out = append(out, pattern.Match{Start: uint32(loc[0]), End: uint32(loc[1])})
+		}
+	}
+	return out
+}
+
+func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l *lang.Language) ([]pattern.Match, error) {
+	src := f.Tree.Src
+	base := -1
+	for i, t := range fm.terms {
+		if t.kind == termPos {
+			base = i
+			break
+		}
+	}
+	if base < 0 {
+		for i, t := range fm.terms {
+			if t.kind == termInside {
+				base = i
+				break
+			}
+		}
+	}
+	res, err := c.eval(ctx, f, fm.terms[base].f, l)
+	if err != nil {
+		return nil, err
+	}
+	for i, t := range fm.terms {
+		if i == base || len(res) == 0 {
+			continue
+		}
+		switch t.kind {
+		case termPos, termInside:
+			others, err := c.eval(ctx, f, t.f, l)
+			if err != nil {
+				return nil, err
+			}
+			res = intersect(src, res, others)
+		}
+	}
+	for _, t := range fm.terms {
+		if len(res) == 0 {
+			break
+		}
+		switch t.kind {
+		case termNot, termNotInside:
+			neg, err := c.eval(ctx, f, t.f, l)
+			if err != nil {
+				return nil, err
+			}
+			res = subtract(src, res, neg, t.kind == termNotInside)
+		case termNotRegex:
+			neg := regexMatches(&formula{re: t.re}, src)
+			res = keep(res, func(m pattern.Match) bool {
+				for _, n := range neg {
+					if n.Start >= m.Start && n.End <= m.End {
+						return false
+					}
+				}
+				return true
+			})
+		}
+	}
+	for _, t := range fm.terms {
+		if len(res) == 0 {
+			break
+		}
+		switch t.kind {
+		case termMVRegex:
+			res = keep(res, func(m pattern.Match) bool {
+				b, ok := m.Binds.Lookup(t.mv)
+				return ok && t.re.MatchString(b.Text(src))
+			})
+		case termMVPattern:
+			var err error
+			res, err = c.metavariablePattern(ctx, f, t, l, res)
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, t := range fm.terms {
+		if t.kind != termFocus {
+			continue
+		}
+		var out []pattern.Match
+		for _, m := range res {
+			if b, ok := m.Binds.Lookup(t.mv); ok && b.End > b.Start {
+				out = append(out, pattern.Match{Start: b.Start, End: b.End, Binds: m.Binds})
+			}
+		}
+		res = out
+	}
+	return dedupe(res, src, false), nil
+}
+
+// intersect keeps the matches of a that lie inside a match of b with
+// consistent metavariables, merging the bindings.
+func intersect(src []byte, a, b []pattern.Match) []pattern.Match {
+	var out []pattern.Match
+	for _, x := range a {
+		for _, y := range b {
+			if x.Start < y.Start || x.End > y.End {
+				continue
+			}
+			if merged, ok := pattern.Unify(src, x.Binds, y.Binds); ok {
+				out = append(out, pattern.Match{Start: x.Start, End: x.End, Binds: merged})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// subtract removes matches of a equal to (or, with inside, within) a
+// match of neg whose metavariables agree.
+func subtract(src []byte, a, neg []pattern.Match, inside bool) []pattern.Match {
+	return keep(a, func(x pattern.Match) bool {
+		for _, n := range neg {
+			hit := x.Start == n.Start && x.End == n.End
+			if inside {
+				hit = x.Start >= n.Start && x.End <= n.End
+			}
+			if !hit {
+				continue
+			}
+			if _, ok := pattern.Unify(src, x.Binds, n.Binds); ok {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func (c *compiled) metavariablePattern(ctx context.Context, f *pattern.File, t term, l *lang.Language, res []pattern.Match) ([]pattern.Match, error) {
+	src := f.Tree.Src
+	if t.lang != nil && t.lang != l {
+		// The bound text is code in another language: parse it on its own.
+		return keepErr(res, func(m pattern.Match) (bool, error) {
+			b, ok := m.Binds.Lookup(t.mv)
+			if !ok {
+				return false, nil
+			}
+			text := []byte(b.Text(src))
+			if len(b.Nodes) == 1 && l.IsString(b.Nodes[0].Kind) {
+				text = []byte(lang.StringContent(string(text)))
+			}
+			tree, err := t.lang.Parse(ctx, text)
+			if err != nil {
+				return false, err
+			}
+			ms, err := c.eval(ctx, pattern.NewFile(tree), t.f, t.lang)
+			return len(ms) > 0, err
+		})
+	}
+	inner, err := c.eval(ctx, f, t.f, l)
+	if err != nil {
+		return nil, err
+	}
+	var out []pattern.Match
+	for _, m := range res {
+		b, ok := m.Binds.Lookup(t.mv)
+		if !ok {
+			continue
+		}
+		for _, n := range inner {
+			if n.Start < b.Start || n.End > b.End {
+				continue
+			}
+			if merged, ok := pattern.Unify(src, m.Binds, n.Binds); ok {
+				out = append(out, pattern.Match{Start: m.Start, End: m.End, Binds: merged})
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func keep(ms []pattern.Match, ok func(pattern.Match) bool) []pattern.Match {
+	out := ms[:0:0]
+	for _, m := range ms {
+		if ok(m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func keepErr(ms []pattern.Match, ok func(pattern.Match) (bool, error)) ([]pattern.Match, error) {
+	out := ms[:0:0]
+	for _, m := range ms {
+		y, err := ok(m)
+		if err != nil {
+			return nil, err
+		}
+		if y {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// dedupe drops repeated matches, in source order. Matches of one range
+// with different bindings are kept while filters may still tell them
+// apart (hashlib.$ALG(...) and hashlib.new($ALG, ...) both match
+// hashlib.new("md5")); byRange collapses them for the final result.
+func dedupe(ms []pattern.Match, src []byte, byRange bool) []pattern.Match {
+	type key struct {
+		s, e  uint32
+		binds string
+	}
+	seen := make(map[key]bool, len(ms))
+	out := ms[:0:0]
+	for _, m := range ms {
+		k := key{s: m.Start, e: m.End}
+		if !byRange {
+			var b strings.Builder
+			m.Binds.Each(func(x *pattern.Bindings) {
+				b.WriteString(x.Name)
+				b.WriteByte('=')
+				b.Write(src[x.Start:x.End])
+				b.WriteByte(0)
+			})
+			k.binds = b.String()
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, m)
+		}
+	}
+	sortByStart(out)
+	return out
+}
+
+func sortByStart(ms []pattern.Match) {
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && (ms[j].Start < ms[j-1].Start || ms[j].Start == ms[j-1].Start && ms[j].End > ms[j-1].End); j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
+}

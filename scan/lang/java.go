@@ -1,0 +1,31 @@
+package lang
+
+import (
+	"unsafe"
+
+	tsjava "github.com/tree-sitter/tree-sitter-java/bindings/go"
+)
+
+// Java is the tree-sitter-java grammar.
+var Java = &Language{
+	Name:        "java",
+	Extensions:  []string{".java"},
+	LineComment: "//",
+	Strings:     []string{"string_literal"},
+	Identifiers: []string{"identifier", "type_identifier"},
+	Dotted: map[string][2]string{
+		"field_access":      {"object", "field"},
+		"scoped_identifier": {"scope", "name"},
+	},
+	Blocks:    []string{"program", "block", "constructor_body", "switch_block_statement_group"},
+	Sequences: []string{"program", "block", "class_body", "constructor_body"},
+	Optional:  []string{"modifiers"},
+	Wrappers: []string{
+		"\x00",
+		"class __C {\n\x00\n}",
+		"class __C { void __m() {\n\x00\n}}",
+		"class __C { void __m() {\n\x00;\n}}",
+		"class __C { Object __f = \x00; }",
+	},
+	grammar: func() unsafe.Pointer { return tsjava.Language() },
+}

@@ -1,0 +1,511 @@
+package pattern
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/airlockhq/airlock/scan/lang"
+)
+
+// File is a parsed file prepared for matching: its nodes indexed by kind
+// in one walk, so every pattern looks only at candidate nodes, and its
+// import aliases.
+type File struct {
+	Tree    *lang.Tree
+	byKind  map[string][]*lang.Node
+	named   []*lang.Node
+	aliases map[string]string
+	aliased bool
+}
+
+// NewFile indexes a parsed tree.
+func NewFile(t *lang.Tree) *File {
+	f := &File{Tree: t, byKind: make(map[string][]*lang.Node, 64)}
+	for i := range t.Nodes {
+		n := &t.Nodes[i]
+		if !n.Named || n.Extra {
+			continue
+		}
+		f.byKind[n.Kind] = append(f.byKind[n.Kind], n)
+		f.named = append(f.named, n)
+	}
+	return f
+}
+
+// Kind returns the indexed nodes of one kind, in source order.
+func (f *File) Kind(kind string) []*lang.Node { return f.byKind[kind] }
+
+func (f *File) imports() map[string]string {
+	if !f.aliased {
+		f.aliased = true
+		if imp := f.Tree.Lang.Imports; imp != nil {
+			f.aliases = imp(f.Tree)
+		}
+	}
+	return f.aliases
+}
+
+// Match is one place a pattern matched: a half-open byte range and the
+// metavariable bindings.
+type Match struct {
+	Start, End uint32
+	Binds      *Bindings
+}
+
+// Bindings is an immutable list of metavariable bindings; extending it
+// never changes the bindings other matches hold.
+type Bindings struct {
+	Name       string
+	Nodes      []*lang.Node
+	Start, End uint32
+	next       *Bindings
+}
+
+// Lookup finds the binding of name (without '$').
+func (b *Bindings) Lookup(name string) (*Bindings, bool) {
+	for ; b != nil; b = b.next {
+		if b.Name == name {
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+// Each calls fn for every binding, most recent first.
+func (b *Bindings) Each(fn func(*Bindings)) {
+	for ; b != nil; b = b.next {
+		fn(b)
+	}
+}
+
+// Text returns the bound source text.
+func (b *Bindings) Text(src []byte) string { return string(src[b.Start:b.End]) }
+
+// Bind returns b extended with one binding covering [start, end).
+func (b *Bindings) Bind(name string, nodes []*lang.Node, start, end uint32) *Bindings {
+	return &Bindings{Name: name, Nodes: nodes, Start: start, End: end, next: b}
+}
+
+// Unify merges o into b. It fails when a name bound in both is bound to
+// different code.
+func Unify(src []byte, b, o *Bindings) (*Bindings, bool) {
+	out := b
+	for x := o; x != nil; x = x.next {
+		if y, ok := b.Lookup(x.Name); ok {
+			if !equalSeq(src, y.Nodes, x.Nodes) {
+				return nil, false
+			}
+			continue
+		}
+		out = out.Bind(x.Name, x.Nodes, x.Start, x.End)
+	}
+	return out, true
+}
+
+// ErrBudget is returned when a pattern explores too many alternatives on
+// one file; it keeps pathological patterns from hanging a scan.
+var ErrBudget = errors.New("pattern match budget exceeded")
+
+const stepBudget = 20_000_000
+
+type matcher struct {
+	ctx   context.Context
+	f     *File
+	l     *lang.Language
+	src   []byte
+	steps int
+	err   error
+}
+
+type cont func(*Bindings) bool
+
+// Find returns every match of p in f, in source order, at most one per
+// node (or per statement run for sequence patterns).
+func (p *Pattern) Find(ctx context.Context, f *File) ([]Match, error) {
+	m := &matcher{ctx: ctx, f: f, l: f.Tree.Lang, src: f.Tree.Src}
+	var out []Match
+	if p.seq != nil {
+		for _, blk := range p.blocks(f) {
+			kids := namedChildren(blk)
+			for i := range kids {
+				if p.seq[0].ellipsis && i > 0 {
+					break
+				}
+				var got *Match
+				m.stmts(p.seq, kids, i, nil, kids[i].Start, kids[i].Start, func(b *Bindings, end uint32) bool {
+					got = &Match{Start: kids[i].Start, End: end, Binds: b}
+					return true
+				})
+				if m.err != nil {
+					return nil, m.err
+				}
+				if got != nil {
+					out = append(out, *got)
+				}
+			}
+		}
+		sortMatches(out)
+		return out, nil
+	}
+	for _, t := range p.candidates(f) {
+		var got *Match
+		m.match(p.root, t, nil, func(b *Bindings) bool {
+			got = &Match{Start: t.Start, End: t.End, Binds: b}
+			return true
+		})
+		if m.err != nil {
+			return nil, m.err
+		}
+		if got != nil {
+			out = append(out, *got)
+		}
+	}
+	sortMatches(out)
+	return out, nil
+}
+
+func sortMatches(ms []Match) {
+	// Candidates come from several kind lists; insertion sort keeps the
+	// common, nearly sorted case cheap.
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && less(ms[j], ms[j-1]); j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
+}
+
+func less(a, b Match) bool {
+	if a.Start != b.Start {
+		return a.Start < b.Start
+	}
+	return a.End > b.End
+}
+
+func (p *Pattern) blocks(f *File) []*lang.Node {
+	var out []*lang.Node
+	for _, k := range p.lang.Blocks {
+		out = append(out, f.byKind[k]...)
+	}
+	return out
+}
+
+func (p *Pattern) candidates(f *File) []*lang.Node {
+	r := p.root
+	switch {
+	case r.ellipsis, r.mv != "", r.mvseq != "", r.deep != nil:
+		return f.named
+	case r.anyStr, r.str:
+		var out []*lang.Node
+		for _, k := range p.lang.Strings {
+			out = append(out, f.byKind[k]...)
+		}
+		return out
+	case r.dotted != "":
+		out := append([]*lang.Node(nil), f.byKind[r.kind]...)
+		for _, k := range p.lang.Identifiers {
+			if k != r.kind {
+				out = append(out, f.byKind[k]...)
+			}
+		}
+		for k := range p.lang.Dotted {
+			if k != r.kind {
+				out = append(out, f.byKind[k]...)
+			}
+		}
+		return out
+	}
+	return f.byKind[r.kind]
+}
+
+func (m *matcher) tick() bool {
+	m.steps++
+	if m.steps&4095 == 0 {
+		if err := m.ctx.Err(); err != nil {
+			m.err = err
+		} else if m.steps > stepBudget {
+			m.err = ErrBudget
+		}
+	}
+	return m.err == nil
+}
+
+// match matches one pattern node against one target node and calls k with
+// the extended bindings; it returns true as soon as k does.
+func (m *matcher) match(p *pnode, t *lang.Node, b *Bindings, k cont) bool {
+	if !m.tick() {
+		return false
+	}
+	switch {
+	case p.ellipsis:
+		return k(b)
+	case p.mv != "":
+		if !t.Named {
+			return false
+		}
+		return m.bind(p.mv, []*lang.Node{t}, t.Start, t.End, b, k)
+	case p.deep != nil:
+		stack := []*lang.Node{t}
+		for len(stack) > 0 {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if n.Named && m.match(p.deep, n, b, k) {
+				return true
+			}
+			if m.err != nil {
+				return false
+			}
+			for i := len(n.Children) - 1; i >= 0; i-- {
+				stack = append(stack, n.Children[i])
+			}
+		}
+		return false
+	case p.anyStr:
+		return m.l.IsString(t.Kind) && k(b)
+	case p.str:
+		return m.l.IsString(t.Kind) && lang.StringContent(t.Text(m.src)) == p.text && k(b)
+	case p.dotted != "":
+		d, ok := dottedName(m.l, m.src, t)
+		if !ok {
+			return false
+		}
+		if d == p.dotted || m.resolve(d) == p.dotted {
+			return k(b)
+		}
+		return false
+	}
+	if t.Kind != p.kind {
+		return false
+	}
+	if len(p.groups) == 0 {
+		if len(t.Children) == 0 {
+			txt := t.Text(m.src)
+			if txt == p.text {
+				return k(b)
+			}
+			// An import alias stands for the module it names (sp for
+			// subprocess), also as the object of a member access.
+			return m.l.IsIdentifier(t.Kind) && m.resolve(txt) == p.text && k(b)
+		}
+		return squash(t.Text(m.src)) == squash(p.text) && k(b)
+	}
+	return m.groups(p, 0, t, b, k)
+}
+
+// resolve rewrites the first segment of a dotted name through the file's
+// import aliases.
+func (m *matcher) resolve(d string) string {
+	al := m.f.imports()
+	if len(al) == 0 {
+		return d
+	}
+	head, rest := d, ""
+	if i := strings.IndexByte(d, '.'); i >= 0 {
+		head, rest = d[:i], d[i:]
+	}
+	if full, ok := al[head]; ok {
+		return full + rest
+	}
+	return d
+}
+
+func (m *matcher) groups(p *pnode, gi int, t *lang.Node, b *Bindings, k cont) bool {
+	if gi == len(p.groups) {
+		return k(b)
+	}
+	g := &p.groups[gi]
+	open := m.l.IsBlock(t.Kind) && g.field == ""
+	return m.seq(g.elems, t.Children, g.field, 0, open, b, func(b2 *Bindings) bool {
+		return m.groups(p, gi+1, t, b2, k)
+	})
+}
+
+// seq matches pattern elements against the children of one field, from
+// index i. Separators and tokens the pattern does not mention are skipped;
+// named children left over fail the match unless open is set (statement
+// blocks, where a pattern may match a prefix of the remaining statements).
+func (m *matcher) seq(ps []*pnode, ts []*lang.Node, field string, i int, open bool, b *Bindings, k cont) bool {
+	if !m.tick() {
+		return false
+	}
+	for i < len(ts) && (ts[i].Field != field || ts[i].Extra || !ts[i].Named && isSeparator(ts[i].Kind)) {
+		i++
+	}
+	if len(ps) == 0 {
+		if !open {
+			for j := i; j < len(ts); j++ {
+				c := ts[j]
+				if c.Field == field && c.Named && !c.Extra && !m.l.IsOptional(c.Kind) {
+					return false
+				}
+			}
+		}
+		return k(b)
+	}
+	p := ps[0]
+	if p.ellipsis || p.mvseq != "" {
+		for j := i; ; j++ {
+			if p.ellipsis {
+				if m.seq(ps[1:], ts, field, j, open, b, k) {
+					return true
+				}
+			} else if j > i {
+				nodes := namedIn(ts[i:j], field)
+				if len(nodes) > 0 {
+					ok := m.bind(p.mvseq, nodes, nodes[0].Start, nodes[len(nodes)-1].End, b, func(b2 *Bindings) bool {
+						return m.seq(ps[1:], ts, field, j, open, b2, k)
+					})
+					if ok {
+						return true
+					}
+				}
+			} else if m.seq(ps[1:], ts, field, j, open, b.Bind(p.mvseq, nil, 0, 0), k) {
+				return true
+			}
+			if m.err != nil || j >= len(ts) {
+				return false
+			}
+		}
+	}
+	if i >= len(ts) {
+		return false
+	}
+	t := ts[i]
+	if !p.named {
+		if t.Named {
+			return false
+		}
+		if t.Kind == p.kind {
+			return m.seq(ps[1:], ts, field, i+1, open, b, k)
+		}
+		return m.seq(ps, ts, field, i+1, open, b, k)
+	}
+	if !t.Named || (m.l.IsOptional(t.Kind) && p.kind != t.Kind && p.mv == "") {
+		return m.seq(ps, ts, field, i+1, open, b, k)
+	}
+	return m.match(p, t, b, func(b2 *Bindings) bool {
+		return m.seq(ps[1:], ts, field, i+1, open, b2, k)
+	})
+}
+
+// stmts matches a statement-sequence pattern against a block's statements
+// from index i, reporting where the matched run ends.
+func (m *matcher) stmts(ps []*pnode, ts []*lang.Node, i int, b *Bindings, start, end uint32, k func(*Bindings, uint32) bool) bool {
+	if !m.tick() {
+		return false
+	}
+	if len(ps) == 0 {
+		return k(b, end)
+	}
+	p := ps[0]
+	if p.ellipsis || p.mvseq != "" {
+		if len(ps) == 1 && p.ellipsis {
+			// A trailing ellipsis runs to the end of the block.
+			if len(ts) > 0 && ts[len(ts)-1].End > end {
+				end = ts[len(ts)-1].End
+			}
+			return k(b, end)
+		}
+		for j := i; j <= len(ts); j++ {
+			b2 := b
+			if p.mvseq != "" && j > i {
+				b2 = b.Bind(p.mvseq, ts[i:j], ts[i].Start, ts[j-1].End)
+			}
+			e := end
+			if j > i && ts[j-1].End > e {
+				e = ts[j-1].End
+			}
+			if m.stmts(ps[1:], ts, j, b2, start, e, k) {
+				return true
+			}
+			if m.err != nil {
+				return false
+			}
+		}
+		return false
+	}
+	if i >= len(ts) {
+		return false
+	}
+	t := ts[i]
+	next := func(b2 *Bindings) bool {
+		return m.stmts(ps[1:], ts, i+1, b2, start, t.End, k)
+	}
+	if m.match(p, t, b, next) {
+		return true
+	}
+	// Statement patterns were unwrapped to their expression; the code's
+	// statement still wraps it.
+	if kids := namedChildren(t); len(kids) == 1 && p.kind != t.Kind && sameSpan(m.src, t, kids[0]) {
+		return m.match(p, kids[0], b, next)
+	}
+	return false
+}
+
+func namedIn(ts []*lang.Node, field string) []*lang.Node {
+	var out []*lang.Node
+	for _, t := range ts {
+		if t.Named && !t.Extra && t.Field == field {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (m *matcher) bind(name string, nodes []*lang.Node, start, end uint32, b *Bindings, k cont) bool {
+	if name == "_" {
+		return k(b)
+	}
+	if old, ok := b.Lookup(name); ok {
+		if equalSeq(m.src, old.Nodes, nodes) {
+			return k(b)
+		}
+		return false
+	}
+	return k(b.Bind(name, nodes, start, end))
+}
+
+func equalSeq(src []byte, a, b []*lang.Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !equalNode(src, a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// equalNode compares two subtrees as code: same kinds, same leaf text,
+// whitespace and comments ignored.
+func equalNode(src []byte, a, b *lang.Node) bool {
+	if a == b {
+		return true
+	}
+	ak, bk := sig(a.Children), sig(b.Children)
+	if len(ak) == 0 && len(bk) == 0 {
+		return string(src[a.Start:a.End]) == string(src[b.Start:b.End])
+	}
+	if a.Kind != b.Kind || len(ak) != len(bk) {
+		return false
+	}
+	for i := range ak {
+		if !equalNode(src, ak[i], bk[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sig(ns []*lang.Node) []*lang.Node {
+	out := ns[:0:0]
+	for _, n := range ns {
+		if !n.Extra && !(isSeparator(n.Kind) && !n.Named) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func squash(s string) string { return strings.Join(strings.Fields(s), "") }
