@@ -14,7 +14,15 @@ const (
 )
 
 func TestCorpus(t *testing.T) {
-	cases, err := LoadCorpus("testdata/corpus")
+	// corpus is the development set; holdout was written after the rules
+	// and measured once before any change (see docs/intent.md)
+	for _, dir := range []string{"testdata/corpus", "testdata/holdout"} {
+		t.Run(dir, func(t *testing.T) { checkCorpus(t, dir, dir == "testdata/corpus") })
+	}
+}
+
+func checkCorpus(t *testing.T, dir string, sized bool) {
+	cases, err := LoadCorpus(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +37,7 @@ func TestCorpus(t *testing.T) {
 	}
 	t.Logf("cases=%d (hidden %d, benign %d) hidden capabilities reported %d/%d = %.1f%%, benign flagged %d/%d = %.1f%%",
 		s.Cases, s.Hidden, s.Benign, s.HiddenFound, s.HiddenCaps, 100*s.Recall, s.BenignFlagged, s.Benign, 100*s.FlagRate)
-	if s.Cases < minCases || s.Hidden*2 < s.Cases-2 || s.Benign*2 < s.Cases-2 {
+	if sized && s.Cases < minCases || s.Hidden*2 < s.Cases-2 || s.Benign*2 < s.Cases-2 {
 		t.Errorf("corpus has %d cases (%d hidden, %d benign); want ≥ %d, about half each", s.Cases, s.Hidden, s.Benign, minCases)
 	}
 	if s.Recall < minRecall {

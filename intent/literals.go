@@ -35,9 +35,6 @@ var pathRules = []pathRule{
 	// credentials and secrets
 	{".aws/credentials", CapCredentials, "AWS credentials"},
 	{".aws/config", CapCredentials, "AWS configuration"},
-	{".aws", CapCredentials, "the AWS credentials directory"},
-	{".ssh", CapCredentials, "the SSH key directory"},
-	{".kube", CapCredentials, "Kubernetes credentials"},
 	{".ssh/id_", CapCredentials, "an SSH private key"},
 	{"id_rsa", CapCredentials, "an SSH private key"},
 	{"id_ed25519", CapCredentials, "an SSH private key"},
@@ -90,6 +87,11 @@ var pathRules = []pathRule{
 	{"currentversion/run", CapPersistence, "the Windows Run key"},
 	{"start menu/programs/startup", CapPersistence, "the Windows startup folder"},
 	{"sitecustomize.py", CapPersistence, "Python start-up code"},
+	// whole credential directories last, so a more specific rule above
+	// (authorized_keys is persistence, not a read) wins
+	{".aws", CapCredentials, "the AWS credentials directory"},
+	{".ssh", CapCredentials, "the SSH key directory"},
+	{".kube", CapCredentials, "Kubernetes credentials"},
 }
 
 // normPath lowers a path, turns backslashes into slashes and writes the

@@ -25,7 +25,7 @@ var lexicon = map[Cap][]string{
 	CapNetwork: {"download", "upload", "fetch", "api", "http", "url", "request", "webhook", "endpoint", "server", "client", "socket", "remote", "sync",
 		"send", "post to", "notify", "notification", "slack", "send email", "send an email", "send mail", "email notification", "emails to", "mailer", "newsletter", "smtp", "telemetry", "analytics", "proxy", "dns", "ping", "health check", "healthcheck",
 		"rest", "graphql", "grpc", "websocket", "s3", "bucket", "cloud", "registry", "crawl", "scrape", "online", "internet", "network", "connect", "tcp", "udp",
-		"oauth", "login", "sso", "github", "gitlab", "stripe", "twilio", "weather", "exchange rate", "publish", "deploy", "listen", "port", "web", "route", "handler",
+		"oauth", "login", "sso", "github", "gitlab", "stripe", "twilio", "weather", "exchange rate", "publish", "deploy", "listen", "port", "web api", "web service", "web server", "website", "web page", "web app", "route", "handler",
 		"redis", "postgres", "mysql", "mongo", "database", "kafka", "rabbitmq", "queue", "broker", "ssh", "sftp", "ftp", "rss", "feed", "geocod", "translate", "llm", "openai", "gpt", "ollama",
 		"install dependencies", "update check", "check for updates", "version check", "metrics", "prometheus", "sentry", "status page", "uptime", "dependenc", "npm ", "yarn", "pip ", "pnpm"},
 	CapProcess: {"run tests", "runs the", "run the", "test runner", "execute", "subprocess", "shell out", "spawn", "invoke", "launch", "external tool", "git ", "git,", "compile", "build script", "build step",
@@ -36,7 +36,7 @@ var lexicon = map[Cap][]string{
 	CapEnv: {"environment variables", "env vars", "env var", "environment dump", "print the environment", "debug info", "diagnostic", "support bundle", "printenv"},
 	CapCredentials: {"token", "api key", "apikey", "secret", "credential", "password", "auth", "login", "sign in", "signin", "oauth", "bearer", "jwt", "session", "cookie", "keyring", "key vault", "vault",
 		"aws", "azure", "gcp", "s3", "github", "gitlab", "stripe", "twilio", "slack", "openai", "sentry", "api"},
-	CapEval:        {"eval", "expression", "formula", "plugin", "script", "template", "repl", "interpreter", "sandbox", "dynamic", "code generation", "codegen", "hot reload", "macro", "dsl", "rule engine"},
+	CapEval:        {"eval", "expression", "formula", "plugin", "scripting", "script engine", "user script", "template", "repl", "interpreter", "sandbox", "dynamic", "code generation", "codegen", "hot reload", "macro", "dsl", "rule engine"},
 	CapDeserialize: {"pickle", "deserializ", "unmarshal", "load model", "model file", "object stream", "java serialization", "marshal", "checkpoint", "restore state"},
 	CapNative:      {"native", "ffi", "ctypes", "cgo", "jni", "shared library", ".so", ".dll", "dylib", "c library", "c extension", "binding", "syscall", "performance-critical", "gpu", "cuda", "hardware"},
 }

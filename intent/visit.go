@@ -194,6 +194,41 @@ func (x *extractor) innerHas(c *call, k Cap) bool {
 	return found
 }
 
+// direct returns the string and integer literals that are themselves
+// positional arguments (or tuple/list elements of one), not ones nested
+// in calls or callbacks: join(home, ".aws", "credentials") gives the
+// parts, connect(("203.0.113.7", 4444)) the host and port.
+func (x *extractor) direct(args *sitter.Node) (strs, ints []string) {
+	if args == nil {
+		return nil, nil
+	}
+	var visit func(n *sitter.Node, depth int)
+	visit = func(n *sitter.Node, depth int) {
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			a := n.NamedChild(i)
+			switch {
+			case x.isString(a):
+				strs = append(strs, x.strValue(a))
+			case a.Kind() == "identifier":
+				if v, ok := x.consts[x.text(a)]; ok {
+					strs = append(strs, v)
+				}
+			case a.Kind() == "integer" || a.Kind() == "number" || a.Kind() == "int_literal" || a.Kind() == "decimal_integer_literal":
+				ints = append(ints, x.text(a))
+			case depth == 0 && (a.Kind() == "tuple" || a.Kind() == "list" || a.Kind() == "array"):
+				visit(a, 1)
+			}
+		}
+	}
+	visit(args, 0)
+	return strs, ints
+}
+
+func (x *extractor) directStrings(args *sitter.Node) []string {
+	s, _ := x.direct(args)
+	return s
+}
+
 // positional returns the string literals of positional arguments,
 // leaving out keyword arguments and option objects (env=…, {cwd: …}).
 func (x *extractor) positional(args *sitter.Node) []string {
@@ -231,9 +266,10 @@ func (x *extractor) handleCall(c *call) {
 			kinds = append(kinds, kindWrite)
 		}
 	}
-	strs, ints, home := x.lits(c.args)
+	strs, _, home := x.lits(c.args)
+	_, ints := x.direct(c.args)
 	if len(kinds) == 0 {
-		x.joinedPath(c, strs, home)
+		x.joinedPath(c, x.directStrings(c.args), home)
 		x.sensitiveArgv(c)
 		return
 	}
@@ -301,7 +337,7 @@ func (x *extractor) handleCall(c *call) {
 			}
 		}
 	}
-	x.joinedPath(c, strs, home)
+	x.joinedPath(c, x.directStrings(c.args), home)
 	if x.lang == JavaScript || x.lang == TypeScript || x.lang == TSX {
 		if (c.name == "setTimeout" || c.name == "setInterval") && c.args != nil && c.args.NamedChildCount() > 0 && x.isString(c.args.NamedChild(0)) {
 			x.add(c.node, CapEval, c.name, "evaluates a string as code ("+c.name+")", false)
@@ -426,6 +462,9 @@ func (x *extractor) writeUse(c *call, strs []string, home bool) {
 func (x *extractor) joinedPath(c *call, strs []string, home bool) {
 	var parts []string
 	for _, s := range strs {
+		if strings.HasPrefix(s, "-") || strings.ContainsAny(s, " \n") {
+			return // an argv, not path parts
+		}
 		if s != "~" && s != "" {
 			parts = append(parts, strings.TrimPrefix(s, "~/"))
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -14,8 +15,8 @@ import (
 
 func (a *app) intentCmd() *cobra.Command {
 	var (
-		task, diff, runPath, project, format, output, failOn string
-		judge                                                intent.JudgeConfig
+		task, diff, runPath, project, format, output, failOn, corpus string
+		judge                                                        intent.JudgeConfig
 	)
 	cmd := &cobra.Command{
 		Use:   "intent --task TEXT [--diff REV | FILES...] [--run REPORT.json]",
@@ -34,6 +35,9 @@ addresses are reported even when the task mentions networking.`,
   airlock run --format json -- make test > run.json
   airlock intent --task "fix the date parser" --diff main --run run.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if corpus != "" {
+				return a.intentCorpus(cmd.Context(), corpus, format)
+			}
 			if err := checkFormat(format); err != nil {
 				return err
 			}
@@ -98,10 +102,54 @@ addresses are reported even when the task mentions networking.`,
 	f.StringVar(&format, "format", "text", "output format: text, json or sarif")
 	f.StringVarP(&output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringVar(&failOn, "fail-on", "low", "exit 1 when a finding is at or above this severity")
+	f.StringVar(&corpus, "corpus", "", "measure the check on a labelled corpus directory of *.txtar cases instead (see docs/intent.md)")
 	f.StringVar(&judge.URL, "llm-url", os.Getenv("AIRLOCK_LLM_URL"), "OpenAI-compatible chat-completions base URL for an optional second opinion (off when empty; env AIRLOCK_LLM_URL)")
 	f.StringVar(&judge.Model, "llm-model", intentEnvOr("AIRLOCK_LLM_MODEL", "gpt-4o-mini"), "model name for --llm-url (env AIRLOCK_LLM_MODEL)")
 	f.StringVar(&judge.KeyEnv, "llm-key-env", "AIRLOCK_LLM_API_KEY", "environment variable holding the API key for --llm-url")
 	return cmd
+}
+
+// intentCorpus prints how the check does on a labelled corpus: each case
+// it gets wrong, then recall on hidden capabilities and the share of
+// benign changes flagged.
+func (a *app) intentCorpus(ctx context.Context, dir, format string) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cases, err := intent.LoadCorpus(dir)
+	if err != nil {
+		return usagef("--corpus: %v", err)
+	}
+	s, err := intent.Evaluate(ctx, cases)
+	if err != nil {
+		return fmt.Errorf("intent corpus: %w", err)
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	case "text":
+	default:
+		return usagef("--format %q: --corpus prints text or json", format)
+	}
+	for _, r := range s.Results {
+		mark := "ok  "
+		if !r.OK {
+			mark = "MISS"
+			if r.Label == "benign" {
+				mark = "FLAG"
+			}
+		}
+		fmt.Fprintf(a.stdout, "%s %-40s %-6s reported=%v", mark, r.Case, r.Label, r.Reported)
+		if len(r.Missed) > 0 {
+			fmt.Fprintf(a.stdout, " missed=%v", r.Missed)
+		}
+		fmt.Fprintln(a.stdout)
+	}
+	fmt.Fprintf(a.stdout, "\n%d cases (%d hidden, %d benign)\nhidden capabilities reported: %d/%d = %.1f%%\nbenign changes flagged:       %d/%d = %.1f%%\n",
+		s.Cases, s.Hidden, s.Benign, s.HiddenFound, s.HiddenCaps, 100*s.Recall, s.BenignFlagged, s.Benign, 100*s.FlagRate)
+	return nil
 }
 
 func intentEnvOr(k, def string) string {
