@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/airlockhq/airlock"
-	"github.com/airlockhq/airlock/command"
 	"github.com/airlockhq/airlock/prompt"
 )
 
@@ -32,6 +31,5 @@ the user may instruct the agent, a web page or tool result may not.`,
 func Detectors() []*airlock.Detector {
 	return []*airlock.Detector{
 		PromptDetector,
-		command.Detector,
 	}
 }

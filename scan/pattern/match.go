@@ -261,9 +261,9 @@ func (m *matcher) match(p *pnode, t *lang.Node, b *Bindings, k cont) bool {
 		}
 		return false
 	case p.anyStr:
-		return m.l.IsString(t.Kind) && k(b)
+		return m.l.IsString(t.Kind) && constString(t) && k(b)
 	case p.str:
-		return m.l.IsString(t.Kind) && lang.StringContent(t.Text(m.src)) == p.text && k(b)
+		return m.l.IsString(t.Kind) && constString(t) && lang.StringContent(t.Text(m.src)) == p.text && k(b)
 	case p.dotted != "":
 		d, ok := dottedName(m.l, m.src, t)
 		if !ok {
@@ -275,7 +275,7 @@ func (m *matcher) match(p *pnode, t *lang.Node, b *Bindings, k cont) bool {
 		return false
 	}
 	if t.Kind != p.kind {
-		return false
+		return m.aliasedMember(p, t, b, k)
 	}
 	if len(p.groups) == 0 {
 		if len(t.Children) == 0 {
@@ -509,3 +509,62 @@ func sig(ns []*lang.Node) []*lang.Node {
 }
 
 func squash(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// constString reports whether a string literal has no interpolated parts
+// (f-string fields, template substitutions): "..." in a pattern means a
+// constant string.
+func constString(t *lang.Node) bool {
+	for _, c := range t.Children {
+		if c.Kind == "interpolation" || c.Kind == "template_substitution" {
+			return false
+		}
+	}
+	return true
+}
+
+// aliasedMember matches a member pattern such as child_process.$F against
+// a bare name imported from that module (import {exec} from
+// 'child_process'), binding the member metavariable to the name.
+func (m *matcher) aliasedMember(p *pnode, t *lang.Node, b *Bindings, k cont) bool {
+	f, ok := m.l.Dotted[p.kind]
+	if !ok || !m.l.IsIdentifier(t.Kind) {
+		return false
+	}
+	full := m.resolve(t.Text(m.src))
+	i := strings.LastIndexByte(full, '.')
+	if i <= 0 {
+		return false
+	}
+	obj, mem := p.field(f[0]), p.field(f[1])
+	if obj == nil || mem == nil || obj.plainName() != full[:i] {
+		return false
+	}
+	switch {
+	case mem.mv != "":
+		return m.bind(mem.mv, []*lang.Node{t}, t.Start, t.End, b, k)
+	case len(mem.groups) == 0 && mem.text == full[i+1:]:
+		return k(b)
+	}
+	return false
+}
+
+// field returns the single pattern child in a field, or nil.
+func (p *pnode) field(name string) *pnode {
+	for _, g := range p.groups {
+		if g.field == name && len(g.elems) == 1 {
+			return g.elems[0]
+		}
+	}
+	return nil
+}
+
+// plainName is the dotted name a pattern node spells without holes, or "".
+func (p *pnode) plainName() string {
+	switch {
+	case p.dotted != "":
+		return p.dotted
+	case p.named && len(p.groups) == 0 && p.mv == "" && !p.ellipsis && p.mvseq == "" && !p.str && !p.anyStr:
+		return p.text
+	}
+	return ""
+}

@@ -1,0 +1,31 @@
+package sample
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/tls"
+	"net/http"
+)
+
+func client() *http.Client {
+	// ruleid: go-tls-insecure-skip-verify
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: true}
+	// ok: go-tls-insecure-skip-verify
+	safe := &tls.Config{MinVersion: tls.VersionTLS12}
+	// ruleid: go-tls-insecure-skip-verify
+	safe.InsecureSkipVerify = true
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+}
+
+func sums(data []byte) {
+	// ruleid: go-weak-hash
+	_ = md5.Sum(data)
+	// ruleid: go-weak-hash
+	h := sha1.New()
+	// ok: go-weak-hash
+	_ = sha256.Sum256(data)
+	// ok: go-weak-hash
+	_ = md5.Size
+	_ = h
+}
