@@ -156,6 +156,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 	f.BoolVar(&noClassifier, "no-classifier", false, "run only hidden-text checks and signatures")
 	f.BoolVar(&strict, "strict", false, "flag every invisible character (for source and agent instruction files)")
 	f.Float64Var(&threshold, "threshold", 0, "classifier threshold 0..1 (default: calibrated per mode)")
+	c.AddCommand(a.promptTrainCmd())
 	return c
 }
 
