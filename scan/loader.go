@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -104,6 +105,9 @@ func ParseRules(name string, data []byte) ([]*Rule, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: empty rule file", name)
+		}
 		return nil, fmt.Errorf("%s: invalid YAML: %w", name, err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {

@@ -1,0 +1,228 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/airlockhq/airlock"
+)
+
+func mustParse(t *testing.T, yml string) []*Rule {
+	t.Helper()
+	rs, err := ParseRules("test.yaml", []byte(yml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+const evalRule = `
+rules:
+  - id: py-eval
+    message: eval of $X; use ast.literal_eval
+    severity: ERROR
+    languages: [python]
+    metadata:
+      cwe: ["CWE-95: eval injection"]
+      owasp: "A03:2021 - Injection"
+      confidence: HIGH
+      references: [https://example.invalid/eval]
+    pattern: eval($X)
+    fix: ast.literal_eval($X)
+`
+
+func TestScanFinding(t *testing.T) {
+	e := New(mustParse(t, evalRule))
+	src := []byte("import ast\n\nv = eval(  data )\n")
+	fs, err := e.Scan(context.Background(), "a.py", "", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []airlock.Finding{{
+		RuleID:     "py-eval",
+		Detector:   "code",
+		Severity:   airlock.High,
+		Confidence: airlock.ConfidenceHigh,
+		CWE:        []string{"CWE-95"},
+		Message:    "eval of data; use ast.literal_eval",
+		URL:        "https://example.invalid/eval",
+		Location: airlock.Location{File: &airlock.FileRange{
+			Path: "a.py", StartLine: 3, StartCol: 5, EndLine: 3, EndCol: 18,
+		}},
+		Evidence: "v = eval(  data )",
+		Fix: &airlock.Fix{
+			Message: "replace with: ast.literal_eval(data)",
+			Edits:   []airlock.Edit{{Start: 16, End: 29, New: "ast.literal_eval(data)"}},
+		},
+		Tags: []string{"A03:2021 - Injection"},
+	}}
+	if diff := cmp.Diff(want, fs); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	fixed := string(src[:fs[0].Fix.Edits[0].Start]) + fs[0].Fix.Edits[0].New + string(src[fs[0].Fix.Edits[0].End:])
+	if !strings.Contains(fixed, "v = ast.literal_eval(data)\n") {
+		t.Errorf("applying the fix gave %q", fixed)
+	}
+}
+
+func TestScanParseErrorKeepsFindings(t *testing.T) {
+	e := New(mustParse(t, evalRule))
+	src := []byte("eval(a)\ndef broken(:\n    pass\neval(b)\n")
+	fs, err := e.Scan(context.Background(), "b.py", "python", src)
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		t.Fatalf("want *ParseError, got %v", err)
+	}
+	if pe.Line != 2 || pe.Path != "b.py" {
+		t.Errorf("parse error at %s:%d, want b.py:2", pe.Path, pe.Line)
+	}
+	if len(fs) == 0 || fs[0].Location.File.StartLine != 1 {
+		t.Errorf("want the finding on line 1 kept, got %v", fs)
+	}
+}
+
+func TestScanErrors(t *testing.T) {
+	e := New(mustParse(t, evalRule))
+	if _, err := e.Scan(context.Background(), "x.cobol", "", []byte("eval(x)")); err == nil {
+		t.Error("unknown language: want an error")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.Scan(ctx, "a.py", "python", []byte("eval(x)\n")); err == nil {
+		t.Error("canceled context: want an error")
+	}
+	// No rule's literals occur: nothing to do, no error, no parse.
+	fs, err := e.Scan(context.Background(), "a.py", "python", []byte("def f(:\n"))
+	if err != nil || len(fs) != 0 {
+		t.Errorf("prefiltered file: got %v, %v", fs, err)
+	}
+}
+
+func TestScanBinaryAndInvalidUTF8(t *testing.T) {
+	e := New(mustParse(t, evalRule))
+	src := []byte("eval(x)\n\xff\xfe\x00\x01 eval(\x80)\n")
+	fs, _ := e.Scan(context.Background(), "a.py", "python", src)
+	for _, f := range fs {
+		if !strings.Contains(f.Evidence, "eval") {
+			t.Errorf("evidence %q", f.Evidence)
+		}
+	}
+	if len(fs) == 0 {
+		t.Error("want the valid eval(x) on line 1 found")
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct{ name, yml, want string }{
+		{"unsupported key", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    pattern: f()\n    paths: {}\n", `test.yaml:7: unsupported key "paths" in a rule`},
+		{"unknown key", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    patterns:\n      - pattern: f()\n      - pattern-nope: g()\n", `test.yaml:8: unsupported key "pattern-nope" in patterns`},
+		{"top-level key", "rule:\n  - id: a\n", `test.yaml:1: unsupported key "rule"`},
+		{"no id", "rules:\n  - message: m\n    severity: INFO\n    languages: [python]\n    pattern: f()\n", "test.yaml:2: rule has no id"},
+		{"bad severity", "rules:\n  - id: a\n    message: m\n    severity: HUGE\n    languages: [python]\n    pattern: f()\n", "test.yaml:4: unknown severity"},
+		{"bad language", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [cobol]\n    pattern: f()\n", `test.yaml:5: unsupported language "cobol"`},
+		{"bad regex", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    pattern-regex: '(('\n", "test.yaml:6: invalid regex"},
+		{"two formulas", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    pattern: f()\n    pattern-regex: x\n", "more than one of"},
+		{"only negative", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    patterns:\n      - pattern-not: f()\n", "at least one positive term"},
+		{"bad cwe", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    metadata: {cwe: nope}\n    pattern: f()\n", `cwe "nope"`},
+		{"bad focus", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    patterns:\n      - pattern: f($X)\n      - focus-metavariable: X\n", "not a metavariable"},
+		{"not yaml", "rules: [\n", "invalid YAML"},
+		{"empty", "", "empty rule file"},
+		{"taint mode", "rules:\n  - id: a\n    mode: taint\n", `test.yaml:3: unsupported key "mode" in a rule: Airlock implements a subset`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseRules("test.yaml", []byte(tt.yml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadRulesCompilesPatterns(t *testing.T) {
+	dir := t.TempDir()
+	bad := "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    pattern: f(\n"
+	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadRules(dir)
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml:6") || !strings.Contains(err.Error(), "not valid python") {
+		t.Errorf("got %v, want the pattern's file:line and a parse message", err)
+	}
+	good := strings.Replace(bad, "f(\n", "f()\n", 1)
+	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "dup.yml"), []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadRules(dir); err == nil || !strings.Contains(err.Error(), "already defined") {
+		t.Errorf("duplicate id: got %v", err)
+	}
+	if _, err := LoadRules(filepath.Join(dir, "missing")); err == nil {
+		t.Error("missing path: want an error")
+	}
+}
+
+func TestBuiltinCompilesForAllLanguages(t *testing.T) {
+	rs, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) < 20 {
+		t.Errorf("only %d built-in rules", len(rs))
+	}
+	for _, r := range rs {
+		if err := r.compileAll(); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestFormulaSemantics(t *testing.T) {
+	yml := `
+rules:
+  - id: inside
+    message: m
+    severity: INFO
+    languages: [python]
+    patterns:
+      - pattern-inside: |
+          def $F(...):
+            ...
+      - pattern-not-inside: |
+          with lock:
+            ...
+      - pattern: send($X)
+      - metavariable-pattern:
+          metavariable: $X
+          pattern: secret
+      - focus-metavariable: $X
+  - id: regex
+    message: m
+    severity: INFO
+    languages: [python]
+    patterns:
+      - pattern-regex: TODO\(\w+\)
+      - pattern-not-regex: TODO\(ok\)
+`
+	src := "send(secret)\ndef f():\n    send(secret)\n    send(other)\n    with lock:\n        send(secret)\n# TODO(bob) TODO(ok)\n"
+	fs, err := New(mustParse(t, yml)).Scan(context.Background(), "a.py", "python", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.RuleID+":"+f.Location.String())
+	}
+	want := []string{"inside:a.py:3:10", "regex:a.py:7:3"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
