@@ -107,6 +107,8 @@ Exit codes (every command except hooks): 0 nothing at or above --fail-on,
 		a.auditCmd(),
 		a.rulesCmd(),
 		a.promptCmd(),
+		a.runCmd(),
+		a.sandboxInitCmd(),
 		a.intentCmd(),
 	)
 	return root

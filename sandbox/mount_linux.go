@@ -1,0 +1,290 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// rootSkip are top-level host directories never bound into the sandbox:
+// kernel interfaces get fresh or minimal copies, and homes, runtime state
+// and removable media stay out of sight.
+var rootSkip = map[string]bool{
+	"proc": true, "sys": true, "dev": true, "tmp": true, "run": true, "home": true, "root": true,
+	"mnt": true, "media": true, "lost+found": true, "boot": true, "old_root": true,
+}
+
+// devNodes are the only host devices visible inside.
+var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
+
+// layout is the mount plan the supervisor computes and the init carries
+// out. Paths are host paths; inside the sandbox they appear at the same
+// place.
+type layout struct {
+	Root    string   `json:"root"`    // empty directory to build the new root on
+	Workdir string   `json:"workdir"` // writable
+	Home    string   `json:"home"`    // replaced by an empty private tmpfs
+	ROBinds []string `json:"ro_binds"`
+	Protect []string `json:"protect"` // read-only inside the work directory
+	Masks   []string `json:"masks"`   // hidden (files emptied, directories emptied)
+	TmpSize int64    `json:"tmp_size"`
+	Sys     bool     `json:"sys"`
+	// ProxySocket is the host path of the proxy's Unix socket, bound at
+	// proxySocketInside.
+	ProxySocket string `json:"proxy_socket,omitempty"`
+}
+
+const proxySocketInside = "/run/airlock/proxy.sock"
+
+type stepError struct {
+	step string
+	err  error
+}
+
+func (e *stepError) Error() string { return e.step + ": " + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+func step(s string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &stepError{s, err}
+}
+
+// buildRoot runs in the init, inside the new user and mount namespaces.
+func buildRoot(l *layout) error {
+	// Private propagation first, so nothing below leaks to the host's
+	// mount table.
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return step("make / private", err)
+	}
+	r := l.Root
+	if err := unix.Mount("tmpfs", r, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755,size=1m"); err != nil {
+		return step("mount root tmpfs", err)
+	}
+	ents, err := os.ReadDir("/")
+	if err != nil {
+		return step("read /", err)
+	}
+	for _, e := range ents {
+		name := e.Name()
+		if rootSkip[name] {
+			continue
+		}
+		src := "/" + name
+		if err := bindSame(src, r, true, true); err != nil {
+			return err
+		}
+	}
+	for _, d := range []string{"/home", "/root", "/run", "/tmp"} {
+		if err := os.MkdirAll(r+d, 0o755); err != nil {
+			return step("mkdir "+d, err)
+		}
+	}
+	if err := unix.Mount("tmpfs", r+"/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV,
+		fmt.Sprintf("mode=1777,size=%d", l.TmpSize)); err != nil {
+		return step("mount /tmp", err)
+	}
+	for _, d := range []string{"/home", "/root", "/run"} {
+		if err := unix.Mount("tmpfs", r+d, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755,size=16m"); err != nil {
+			return step("mount "+d, err)
+		}
+	}
+	if l.Home != "" && l.Home != "/" {
+		if err := os.MkdirAll(r+l.Home, 0o755); err != nil {
+			return step("mkdir home", err)
+		}
+		if err := unix.Mount("tmpfs", r+l.Home, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755,size=64m"); err != nil {
+			return step("hide home", err)
+		}
+	}
+	for _, p := range l.ROBinds {
+		if err := bindSame(p, r, true, true); err != nil {
+			return err
+		}
+	}
+	if err := mountDev(r); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(r+"/proc", 0o555); err != nil {
+		return step("mkdir /proc", err)
+	}
+	if err := unix.Mount("proc", r+"/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return step("mount /proc", err)
+	}
+	for _, p := range []string{"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"} {
+		if _, err := os.Lstat(r + p); err == nil {
+			if err := bindSame(r+p, "", true, true); err != nil {
+				return err
+			}
+		}
+	}
+	if err := os.MkdirAll(r+"/sys", 0o555); err != nil {
+		return step("mkdir /sys", err)
+	}
+	if l.Sys {
+		if err := bindSame("/sys", r, true, true); err != nil {
+			return err
+		}
+	}
+	if l.ProxySocket != "" {
+		if err := os.MkdirAll(r+filepath.Dir(proxySocketInside), 0o755); err != nil {
+			return step("mkdir proxy dir", err)
+		}
+		if err := bindTo(l.ProxySocket, r+proxySocketInside, false, true); err != nil {
+			return err
+		}
+	}
+	if err := bindSame(l.Workdir, r, false, true); err != nil {
+		return err
+	}
+	for _, p := range l.Protect {
+		if err := bindSame(p, r, true, true); err != nil {
+			return err
+		}
+	}
+	for _, m := range l.Masks {
+		if err := mask(r + m); err != nil {
+			return err
+		}
+	}
+	return pivot(r, l.Workdir)
+}
+
+// bindSame binds host path src at the same path under root.
+func bindSame(src, root string, ro, nodev bool) error {
+	return bindTo(src, root+src, ro, nodev)
+}
+
+func bindTo(src, dst string, ro, nodev bool) error {
+	fi, err := os.Lstat(src)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return step("stat "+src, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return step("mkdir "+filepath.Dir(dst), err)
+	}
+	switch {
+	case fi.Mode()&os.ModeSymlink != 0:
+		t, err := os.Readlink(src)
+		if err != nil {
+			return step("readlink "+src, err)
+		}
+		if _, err := os.Lstat(dst); err == nil {
+			return nil
+		}
+		return step("symlink "+dst, os.Symlink(t, dst))
+	case fi.IsDir():
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			return step("mkdir "+dst, err)
+		}
+	default:
+		if _, err := os.Lstat(dst); err != nil {
+			f, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY, 0o644)
+			if err != nil {
+				return step("create mount point "+dst, err)
+			}
+			f.Close()
+		}
+	}
+	if err := unix.Mount(src, dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return step("bind "+src, err)
+	}
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_NOSUID}
+	if ro {
+		attr.Attr_set |= unix.MOUNT_ATTR_RDONLY
+	}
+	if nodev {
+		attr.Attr_set |= unix.MOUNT_ATTR_NODEV
+	}
+	// Recursive, so nested host mounts under a bound directory are
+	// read-only too (a plain MS_REMOUNT only changes the top one).
+	if err := unix.MountSetattr(-1, dst, unix.AT_RECURSIVE, &attr); err != nil {
+		return step("make "+dst+" read-only", err)
+	}
+	return nil
+}
+
+func mountDev(r string) error {
+	d := r + "/dev"
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return step("mkdir /dev", err)
+	}
+	if err := unix.Mount("tmpfs", d, "tmpfs", unix.MS_NOSUID, "mode=0755,size=64k"); err != nil {
+		return step("mount /dev", err)
+	}
+	for _, n := range devNodes {
+		if _, err := os.Stat("/dev/" + n); err != nil {
+			continue
+		}
+		if err := bindTo("/dev/"+n, d+"/"+n, false, false); err != nil {
+			// No controlling terminal (a CI job): /dev/tty cannot be
+			// opened on the host either, so the sandbox does without.
+			if n == "tty" {
+				continue
+			}
+			return err
+		}
+	}
+	for name, target := range map[string]string{"fd": "/proc/self/fd", "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1", "stderr": "/proc/self/fd/2"} {
+		if err := os.Symlink(target, d+"/"+name); err != nil {
+			return step("symlink /dev/"+name, err)
+		}
+	}
+	if err := os.Mkdir(d+"/shm", 0o1777); err != nil {
+		return step("mkdir /dev/shm", err)
+	}
+	return step("mount /dev/shm", unix.Mount("tmpfs", d+"/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777,size=64m"))
+}
+
+// mask hides a file (an empty read-only file over it) or directory (an
+// empty read-only tmpfs).
+func mask(p string) error {
+	fi, err := os.Lstat(p)
+	if err != nil || fi.Mode()&os.ModeSymlink != 0 {
+		return nil
+	}
+	if fi.IsDir() {
+		return step("mask "+p, unix.Mount("tmpfs", p, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, "mode=0555,size=4k"))
+	}
+	return bindTo("/dev/null", p, true, true)
+}
+
+func pivot(r, workdir string) error {
+	old := r + "/.oldroot"
+	if err := os.Mkdir(old, 0o700); err != nil {
+		return step("mkdir old root", err)
+	}
+	if err := unix.PivotRoot(r, old); err != nil {
+		return step("pivot_root", err)
+	}
+	if err := unix.Chdir("/"); err != nil {
+		return step("chdir /", err)
+	}
+	if err := unix.Unmount("/.oldroot", unix.MNT_DETACH); err != nil {
+		return step("detach old root", err)
+	}
+	if err := os.Remove("/.oldroot"); err != nil {
+		return step("remove old root", err)
+	}
+	// The root tmpfs only holds mount points; nothing may be added to it.
+	if err := unix.MountSetattr(-1, "/", 0, &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}); err != nil {
+		return step("make / read-only", err)
+	}
+	return step("chdir "+workdir, unix.Chdir(workdir))
+}
+
+// under reports whether p is dir or inside it.
+func under(p, dir string) bool {
+	if dir == "/" {
+		return true
+	}
+	return p == dir || strings.HasPrefix(p, dir+"/")
+}

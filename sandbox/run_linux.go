@@ -1,0 +1,568 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrUnavailable wraps errors about isolation the kernel or system does
+// not provide; the message names what is missing.
+var ErrUnavailable = errors.New("sandbox isolation unavailable")
+
+// ErrSetup wraps failures while building the sandbox.
+var ErrSetup = errors.New("sandbox setup failed")
+
+// proxyPortInside is where the forwarder listens inside the sandbox.
+const proxyPortInside = 3128
+
+// Run runs cfg.Argv in a sandbox and returns the behaviour report. An error
+// means the command did not run (or the sandbox could not be trusted); a
+// command that ran and failed is a report with a non-zero exit.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	rep := &Report{
+		Version: ReportVersion, Command: cfg.Argv, Workdir: cfg.Workdir, Profile: cfg.Profile,
+		Started: start.UTC(), Limits: cfg.Limits,
+		Processes: []Process{}, Files: []FileChange{}, Denied: []Denied{}, Network: []NetAttempt{},
+		LimitsHit: []string{}, Warnings: []string{}, EnvDropped: []string{},
+	}
+	env, dropped := buildEnv(cfg)
+	rep.EnvDropped = dropped
+	before, err := takeSnapshot(ctx, cfg.Workdir, maxHashBytes)
+	if err != nil {
+		return nil, err
+	}
+	if before.truncated {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the work directory has more than %d files; changes beyond them are not reported", maxSnapshotFiles))
+	}
+	if cfg.Unsafe {
+		err = runUnsafe(ctx, cfg, env, rep)
+	} else {
+		err = runSandboxed(ctx, cfg, env, rep, start)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rep.Resources.WallMS = time.Since(start).Milliseconds()
+	rep.Resources.Execs = len(rep.Processes)
+	prot := protectedRel(cfg)
+	files, err := diff(ctx, cfg.Workdir, before, func(rel string) bool {
+		for _, p := range prot {
+			if rel == p || strings.HasPrefix(rel, p+"/") {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		rep.Warnings = append(rep.Warnings, "work directory diff failed: "+err.Error())
+	} else {
+		rep.Files = files
+	}
+	rep.Findings = rep.findings()
+	return rep, nil
+}
+
+// checkKernel names the isolation this system cannot provide.
+func checkKernel(cfg *Config) (landlock int, err error) {
+	if b, err := os.ReadFile("/proc/sys/user/max_user_namespaces"); err == nil && strings.TrimSpace(string(b)) == "0" {
+		return 0, fmt.Errorf("%w: user namespaces are disabled (user.max_user_namespaces = 0)", ErrUnavailable)
+	}
+	if os.Geteuid() != 0 {
+		if b, err := os.ReadFile("/proc/sys/kernel/unprivileged_userns_clone"); err == nil && strings.TrimSpace(string(b)) == "0" {
+			return 0, fmt.Errorf("%w: unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone = 0)", ErrUnavailable)
+		}
+		if b, err := os.ReadFile("/proc/sys/kernel/apparmor_restrict_unprivileged_userns"); err == nil && strings.TrimSpace(string(b)) == "1" {
+			return 0, fmt.Errorf("%w: AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns = 1)", ErrUnavailable)
+		}
+	}
+	if b, err := os.ReadFile("/proc/self/status"); err != nil || !strings.Contains(string(b), "Seccomp:") {
+		return 0, fmt.Errorf("%w: the kernel has no seccomp filtering", ErrUnavailable)
+	}
+	abi := landlockABI()
+	if abi == 0 && !cfg.allowMissing("landlock") {
+		return 0, fmt.Errorf("%w: Landlock is not available in this kernel (not built in or not in the lsm= boot list); pass --allow-missing landlock to run with namespaces and seccomp only", ErrUnavailable)
+	}
+	return abi, nil
+}
+
+func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, start time.Time) error {
+	abi, err := checkKernel(&cfg)
+	if err != nil {
+		return err
+	}
+	rep.Sandboxed = true
+	rep.Isolation.Namespaces = []string{"user", "mount", "pid", "net", "ipc", "uts", "cgroup"}
+	rep.Isolation.UID = os.Getuid()
+	rep.Isolation.Landlock = Layer{ABI: abi}
+	if abi == 0 {
+		rep.Warnings = append(rep.Warnings, "Landlock is not available: the file system is confined by mounts only")
+	}
+
+	stage, err := os.MkdirTemp("", "airlock-run-")
+	if err != nil {
+		return fmt.Errorf("%w: staging directory: %w", ErrSetup, err)
+	}
+	defer os.RemoveAll(stage)
+	if err := os.Mkdir(filepath.Join(stage, "root"), 0o755); err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	home, _ := os.UserHomeDir()
+	if h := os.Getenv("HOME"); h != "" {
+		home = h
+	}
+	home = filepath.Clean(home)
+	if home == "/" || under(cfg.Workdir, home) && cfg.Workdir == home {
+		// The work directory is the home itself: hiding it would hide
+		// the work, so only the credential paths are masked below.
+		home = ""
+	}
+	l := layout{
+		Root: filepath.Join(stage, "root"), Workdir: cfg.Workdir, Home: home,
+		TmpSize: cfg.Limits.Tmp, Sys: cfg.Profile != Strict,
+		Protect: protectedAbs(cfg),
+		Masks:   masks(cfg, home),
+	}
+	v := &view{workdir: cfg.Workdir, home: home, protect: l.Protect, masks: l.Masks, loopback: cfg.Profile != Strict}
+	if cfg.Profile != Strict && home != "" {
+		l.ROBinds = toolchainPaths(home)
+		v.toolchain = l.ROBinds
+	}
+	// Network: everything goes through the proxy when anything is allowed.
+	allow := cfg.AllowNet
+	if cfg.Profile == Build {
+		reg, notes := registryDests(ctx)
+		allow = append(allow, reg...)
+		rep.Warnings = append(rep.Warnings, notes...)
+	}
+	rep.Isolation.Network = "none"
+	if v.loopback {
+		rep.Isolation.Network = "loopback"
+	}
+	var px *Proxy
+	if len(allow) > 0 {
+		sock := filepath.Join(stage, "proxy.sock")
+		px, err = ListenProxy(sock, allow, func(a NetAttempt) {
+			a.AtMS = time.Since(start).Milliseconds()
+			rep.addNet(a)
+		})
+		if err != nil {
+			return fmt.Errorf("%w: proxy: %w", ErrSetup, err)
+		}
+		defer px.Close()
+		l.ProxySocket = sock
+		v.proxyPort = proxyPortInside
+		rep.Isolation.Network = "proxy"
+		rep.Isolation.Proxy = "http://127.0.0.1:" + strconv.Itoa(proxyPortInside)
+		env = append(env, proxyEnv(proxyPortInside)...)
+	}
+	cc := childConfig{
+		Layout: l, Argv: cfg.Argv, Env: env, Hostname: "airlock-sandbox", UseLL: abi > 0,
+		Landlock: landlockSpec{
+			RW:       []string{cfg.Workdir, "/tmp", "/dev/shm"},
+			DevWrite: []string{"/dev", "/proc"},
+			Net:      cfg.Profile == Strict,
+		},
+	}
+	if home != "" {
+		// The private home tmpfs: writes there are refused or discarded,
+		// but tools that insist on ~/.cache keep working.
+		cc.Landlock.RW = append(cc.Landlock.RW, filepath.Join(home, ".cache"))
+	}
+	if px != nil {
+		cc.ProxyPort = proxyPortInside
+		cc.Landlock.ConnectPorts = []int{proxyPortInside}
+	}
+
+	// Limits: cgroup when we may create one, rlimits always.
+	cg, cgErr := newCgroup(fmt.Sprintf("airlock-%d-%d", os.Getpid(), start.UnixNano()%1e9), cfg.Limits)
+	switch {
+	case cg != nil && cg.version == 2:
+		rep.Isolation.LimitsVia = "cgroup2"
+	case cg != nil:
+		rep.Isolation.LimitsVia = "cgroup1"
+	default:
+		rep.Isolation.LimitsVia = "rlimit"
+		rep.Warnings = append(rep.Warnings, "no cgroup could be created ("+cgErr.Error()+"); memory and process limits are per-process rlimits, and hitting them is not detected")
+	}
+	if cg != nil {
+		defer cg.remove()
+	}
+
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	stR, stW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	mine, theirs := os.NewFile(uintptr(pair[0]), "sv"), os.NewFile(uintptr(pair[1]), "init")
+	defer mine.Close()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+
+	cmd := &exec.Cmd{
+		Path:       "/proc/self/exe",
+		Args:       append([]string{os.Args[0]}, cfg.InitArgs...),
+		Env:        []string{stageEnv + "=init"},
+		Stdin:      cfg.Stdin,
+		Stdout:     outW,
+		Stderr:     errW,
+		ExtraFiles: []*os.File{cfgR, theirs, stW},
+		SysProcAttr: &syscall.SysProcAttr{
+			Cloneflags: syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWNET |
+				syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS | syscall.CLONE_NEWCGROUP,
+			UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
+			GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
+			GidMappingsEnableSetgroups: false,
+			Pdeathsig:                  syscall.SIGKILL,
+		},
+	}
+	if cmd.Stdin == nil {
+		cmd.Stdin = nil // exec opens /dev/null
+	}
+	err = cmd.Start()
+	cfgR.Close()
+	theirs.Close()
+	stW.Close()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		cfgW.Close()
+		stR.Close()
+		outR.Close()
+		errR.Close()
+		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EACCES) {
+			return fmt.Errorf("%w: cannot create user, mount, pid and network namespaces (%w); unprivileged user namespaces may be disabled or restricted by a security module", ErrUnavailable, err)
+		}
+		return fmt.Errorf("%w: start init: %w", ErrSetup, err)
+	}
+	pid := cmd.Process.Pid
+	if cg != nil {
+		if err := cg.add(pid); err != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return fmt.Errorf("%w: %w", ErrSetup, err)
+		}
+	}
+
+	// Output: copied with a cap; going over it ends the run.
+	var killOnce sync.Once
+	var killedBy string
+	kill := func(reason string) {
+		killOnce.Do(func() {
+			killedBy = reason
+			_ = cmd.Process.Kill()
+		})
+	}
+	cw := &cappedOutput{limit: cfg.Limits.Output, onLimit: func() { kill("output") }}
+	var copyWG sync.WaitGroup
+	for _, p := range []struct {
+		r *os.File
+		w io.Writer
+	}{{outR, cfg.Stdout}, {errR, cfg.Stderr}} {
+		copyWG.Add(1)
+		go func(r *os.File, w io.Writer) {
+			defer copyWG.Done()
+			defer r.Close()
+			cw.copy(w, r)
+		}(p.r, p.w)
+	}
+
+	b, err := json.Marshal(cc)
+	if err == nil {
+		_, err = cfgW.Write(b)
+	}
+	cfgW.Close()
+	if err != nil {
+		kill("setup")
+	}
+
+	// Status messages from the init.
+	statuses := make(chan status, 4)
+	go func() {
+		defer close(statuses)
+		dec := json.NewDecoder(stR)
+		for {
+			var s status
+			if err := dec.Decode(&s); err != nil {
+				stR.Close()
+				return
+			}
+			statuses <- s
+		}
+	}()
+
+	// The seccomp listener, or EOF when the init failed before sending it.
+	var tr *tracer
+	stopTrace := make(chan struct{})
+	traceDone := make(chan struct{})
+	lfd, lerr := recvFD(mine)
+	if lerr == nil {
+		var rlErr error
+		tr, err = newTracer(lfd, v, rep, start, func(tpid int) {
+			rlErr = applyRlimits(tpid, cfg.Limits, cg == nil)
+			if rlErr != nil {
+				rep.addWarning("rlimits not applied: " + rlErr.Error())
+			}
+		})
+		if err != nil {
+			unix.Close(lfd)
+			kill("setup")
+		} else {
+			go func() { tr.loop(stopTrace); close(traceDone) }()
+		}
+	} else {
+		close(traceDone)
+	}
+
+	// Wall-time limit and caller cancellation.
+	wall := time.NewTimer(cfg.Limits.Wall)
+	defer wall.Stop()
+	waitDone := make(chan error, 1)
+	go func() { waitDone <- cmd.Wait() }()
+	var waitErr error
+	select {
+	case waitErr = <-waitDone:
+	case <-wall.C:
+		kill("wall")
+		waitErr = <-waitDone
+	case <-ctx.Done():
+		kill("canceled")
+		waitErr = <-waitDone
+	}
+	_ = waitErr
+	copyWG.Wait()
+	close(stopTrace)
+	<-traceDone
+
+	var started, exit, failed *status
+	for s := range statuses {
+		s := s
+		switch s.Stage {
+		case "started":
+			started = &s
+		case "exit":
+			exit = &s
+		case "error":
+			failed = &s
+		}
+	}
+	if failed != nil {
+		if failed.NotFound {
+			return fmt.Errorf("%w: %s", ErrNotFound, failed.Error)
+		}
+		return fmt.Errorf("%w: %s: %s", ErrSetup, failed.Step, failed.Error)
+	}
+	if lerr != nil && killedBy == "" {
+		return fmt.Errorf("%w: %w (%v)", ErrSetup, errNoListener, lerr)
+	}
+	if started != nil {
+		rep.Isolation.Landlock.Applied = started.LL
+		rep.Isolation.Seccomp = Layer{Applied: true, Detail: "deny list + user notification for exec, connect, open and path changes"}
+		rep.Isolation.NoNewPrivs = true
+		rep.Isolation.CapsDrop = true
+	}
+	switch {
+	case exit != nil:
+		rep.Exit.Code = exit.Code
+		if exit.Signal != 0 {
+			rep.Exit.Signal = unix.SignalName(syscall.Signal(exit.Signal))
+			switch syscall.Signal(exit.Signal) {
+			case syscall.SIGXCPU:
+				rep.LimitsHit = append(rep.LimitsHit, "cpu")
+			case syscall.SIGXFSZ:
+				rep.LimitsHit = append(rep.LimitsHit, "file_size")
+			}
+		}
+		rep.Resources.UserCPUMS = exit.UserUS / 1000
+		rep.Resources.SysCPUMS = exit.SysUS / 1000
+		rep.Resources.MaxRSSKB = exit.MaxRSSKB
+	default:
+		rep.Exit.Code = -1
+		rep.Exit.Signal = "SIGKILL"
+		if cmd.ProcessState != nil {
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+				rep.Resources.UserCPUMS = ru.Utime.Sec*1000 + ru.Utime.Usec/1000
+				rep.Resources.SysCPUMS = ru.Stime.Sec*1000 + ru.Stime.Usec/1000
+			}
+		}
+	}
+	if killedBy != "" && killedBy != "setup" {
+		rep.Exit.KilledBy = killedBy
+		if killedBy != "canceled" {
+			rep.LimitsHit = append(rep.LimitsHit, killedBy)
+		}
+	}
+	if cg != nil {
+		peak, hit := cg.stats()
+		rep.Resources.PeakMemory = peak
+		rep.LimitsHit = append(rep.LimitsHit, hit...)
+	}
+	rep.Resources.OutputSize, rep.Resources.Dropped = cw.total, cw.dropped
+	if tr != nil {
+		tr.mu.Lock()
+		rep.Resources.Events = tr.events
+		if tr.truncated {
+			rep.Warnings = append(rep.Warnings, "more events than the report keeps; the lists are truncated")
+		}
+		tr.mu.Unlock()
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// ErrNotFound is returned when the command does not exist in the sandbox.
+var ErrNotFound = errors.New("command not found")
+
+func (r *Report) addNet(a NetAttempt) {
+	reportMu.Lock()
+	defer reportMu.Unlock()
+	if len(r.Network) < maxNet {
+		r.Network = append(r.Network, a)
+	}
+}
+
+func (r *Report) addWarning(w string) {
+	reportMu.Lock()
+	defer reportMu.Unlock()
+	r.Warnings = append(r.Warnings, w)
+}
+
+// reportMu guards report fields written by the proxy and the tracer's
+// callbacks, which run on their own goroutines.
+var reportMu sync.Mutex
+
+func recvFD(sock *os.File) (int, error) {
+	buf := make([]byte, 1)
+	oob := make([]byte, unix.CmsgSpace(4))
+	for {
+		_, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return -1, err
+		}
+		msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+		if err != nil || len(msgs) == 0 {
+			return -1, errors.New("no file descriptor received")
+		}
+		fds, err := unix.ParseUnixRights(&msgs[0])
+		if err != nil || len(fds) == 0 {
+			return -1, errors.New("no file descriptor received")
+		}
+		return fds[0], nil
+	}
+}
+
+// cappedOutput passes output through until the limit, then drops it and
+// asks for the run to be stopped.
+type cappedOutput struct {
+	mu             sync.Mutex
+	limit          int64
+	total, dropped int64
+	onLimit        func()
+}
+
+func (c *cappedOutput) copy(w io.Writer, r io.Reader) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			c.mu.Lock()
+			room := c.limit - c.total
+			if c.limit < 0 {
+				room = int64(n)
+			}
+			c.total += int64(n)
+			pass := int64(n)
+			if room < pass {
+				if room < 0 {
+					room = 0
+				}
+				pass = room
+				c.dropped += int64(n) - pass
+			}
+			over := c.limit >= 0 && c.total > c.limit
+			c.mu.Unlock()
+			if pass > 0 && w != nil {
+				_, _ = w.Write(buf[:pass])
+			}
+			if over {
+				c.onLimit()
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// runUnsafe runs the command with no isolation at all, as the user asked;
+// only the work directory diff and exit status are recorded.
+func runUnsafe(ctx context.Context, cfg Config, env []string, rep *Report) error {
+	rep.Sandboxed = false
+	rep.Isolation.LimitsVia = "none"
+	rep.Isolation.Network = "host"
+	rep.Warnings = append(rep.Warnings, "--unsafe-no-sandbox: no isolation; processes, denied accesses and network use were not observed")
+	c, cancel := context.WithTimeout(ctx, cfg.Limits.Wall)
+	defer cancel()
+	cmd := exec.CommandContext(c, cfg.Argv[0], cfg.Argv[1:]...)
+	cmd.Dir, cmd.Env = cfg.Workdir, env
+	cmd.Stdin = cfg.Stdin
+	if cfg.Stdout != nil {
+		cmd.Stdout = cfg.Stdout
+	}
+	if cfg.Stderr != nil {
+		cmd.Stderr = cfg.Stderr
+	}
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		rep.Exit.Code = ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			rep.Exit.Signal = unix.SignalName(ws.Signal())
+		}
+	case errors.Is(err, exec.ErrNotFound):
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	default:
+		return fmt.Errorf("run %s: %w", cfg.Argv[0], err)
+	}
+	if c.Err() == context.DeadlineExceeded {
+		rep.Exit.KilledBy = "wall"
+		rep.LimitsHit = append(rep.LimitsHit, "wall")
+	}
+	return nil
+}

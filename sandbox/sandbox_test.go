@@ -1,0 +1,172 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// devNullIntact guards the rule that sandbox tests never touch the host's
+// /dev: every test that runs a sandbox checks it afterwards.
+func devNullIntact(t *testing.T) {
+	t.Helper()
+	fi, err := os.Stat("/dev/null")
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("host /dev/null is no longer a character device (%v); restore with: rm -f /dev/null; mknod -m 666 /dev/null c 1 3", err)
+	}
+}
+
+// env is a temporary HOME with planted secrets and a work directory.
+type env struct {
+	home, work string
+}
+
+func newEnv(t *testing.T) env {
+	t.Helper()
+	base := t.TempDir()
+	e := env{home: filepath.Join(base, "home"), work: filepath.Join(base, "work")}
+	for _, f := range []struct{ path, body string }{
+		{".ssh/id_rsa", "-----BEGIN FAKE KEY-----\nplanted by the test\n"},
+		{".bashrc", "# planted rc\n"},
+		{".aws/credentials", "[default]\naws_access_key_id=AKIAFAKEFAKEFAKE\n"},
+	} {
+		p := filepath.Join(e.home, f.path)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(f.body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(e.work, ".git", "hooks"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.work, ".git", "config"), []byte("[core]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.work, "main.txt"), []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", e.home)
+	return e
+}
+
+func runIn(t *testing.T, e env, cfg Config) (*Report, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	cfg.Workdir, cfg.Stdout, cfg.Stderr = e.work, &out, &errb
+	rep, err := Run(context.Background(), cfg)
+	devNullIntact(t)
+	if err != nil {
+		t.Fatalf("Run: %v\nstderr: %s", err, errb.String())
+	}
+	return rep, out.String(), errb.String()
+}
+
+func TestRunBasics(t *testing.T) {
+	tests := []struct {
+		name   string
+		script string
+		check  func(t *testing.T, r *Report, stdout, stderr string)
+	}{
+		{"exit-status", "exit 7", func(t *testing.T, r *Report, _, _ string) {
+			if r.Exit.Code != 7 || r.Exit.Signal != "" {
+				t.Errorf("exit = %+v, want code 7", r.Exit)
+			}
+		}},
+		{"writes-workdir", "echo new > made.txt; echo more >> main.txt; rm -f gone.txt", func(t *testing.T, r *Report, _, _ string) {
+			got := map[string]string{}
+			for _, f := range r.Files {
+				got[f.Path] = f.Change
+			}
+			if got["made.txt"] != "created" || got["main.txt"] != "modified" {
+				t.Errorf("files = %+v", r.Files)
+			}
+		}},
+		{"hostname-and-pid", "hostname; echo $$", func(t *testing.T, r *Report, out, _ string) {
+			if !strings.HasPrefix(out, "airlock-sandbox\n") {
+				t.Errorf("stdout = %q, want the sandbox hostname first", out)
+			}
+		}},
+		{"exec-tracing", "/bin/true; sh -c 'ls / >/dev/null'", func(t *testing.T, r *Report, _, _ string) {
+			var argv []string
+			for _, p := range r.Processes {
+				argv = append(argv, strings.Join(p.Argv, " "))
+			}
+			want := []string{"/bin/true", "sh -c ls / >/dev/null", "ls /"}
+			for _, w := range want {
+				found := false
+				for _, a := range argv {
+					found = found || a == w
+				}
+				if !found {
+					t.Errorf("processes %q lack %q", argv, w)
+				}
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			if err := os.WriteFile(filepath.Join(e.work, "gone.txt"), []byte("x"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r, out, errs := runIn(t, e, Config{Argv: []string{"sh", "-c", tc.script}})
+			if !r.Sandboxed || !r.Isolation.Seccomp.Applied {
+				t.Fatalf("not sandboxed: %+v", r.Isolation)
+			}
+			tc.check(t, r, out, errs)
+		})
+	}
+}
+
+func TestRunBadInput(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct {
+		name string
+		cfg  Config
+		want error
+		msg  string
+	}{
+		{"no-command", Config{}, nil, "no command given"},
+		{"not-found", Config{Argv: []string{"no-such-command-airlock"}, Workdir: e.work}, ErrNotFound, "not found inside the sandbox"},
+		{"workdir-file", Config{Argv: []string{"true"}, Workdir: filepath.Join(e.work, "main.txt")}, nil, "not a directory"},
+		{"workdir-root", Config{Argv: []string{"true"}, Workdir: "/"}, nil, "cannot be /"},
+		{"bad-missing", Config{Argv: []string{"true"}, Workdir: e.work, AllowMissing: []string{"seccomp"}}, nil, "only \"landlock\""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Run(context.Background(), tc.cfg)
+			devNullIntact(t)
+			if err == nil {
+				t.Fatal("Run succeeded, want an error")
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("error %v is not %v", err, tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("error %q does not mention %q", err, tc.msg)
+			}
+		})
+	}
+}
+
+func TestUnsafeIsRecorded(t *testing.T) {
+	e := newEnv(t)
+	r, _, _ := runIn(t, e, Config{Argv: []string{"sh", "-c", "echo x > u.txt"}, Unsafe: true})
+	if r.Sandboxed {
+		t.Fatal("report says sandboxed for --unsafe-no-sandbox")
+	}
+	found := false
+	for _, f := range r.Findings {
+		found = found || f.RuleID == RuleUnsafe
+	}
+	if !found || len(r.Warnings) == 0 || len(r.Files) != 1 {
+		t.Errorf("unsafe run not recorded: findings %+v warnings %v files %+v", r.Findings, r.Warnings, r.Files)
+	}
+}

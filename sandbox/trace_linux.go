@@ -1,0 +1,649 @@
+package sandbox
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/elastic/go-seccomp-bpf/arch"
+	"golang.org/x/sys/unix"
+)
+
+// Caps on what one run records, so a program that loops on forbidden
+// calls cannot exhaust the supervisor's memory.
+const (
+	maxProcesses = 20_000
+	maxDenied    = 20_000
+	maxNet       = 20_000
+	maxArgs      = 256
+	maxStr       = 4096
+)
+
+// secretPath matches credential stores and key files; reads of these are
+// reported at high severity, other hidden home reads at low.
+var secretPath = regexp.MustCompile(`(^|/)(\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.azure|\.config/gcloud|\.config/gh|\.claude|\.codex|\.password-store)(/|$)|(^|/)(\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.env(\.[^/]*)?|id_(rsa|dsa|ecdsa|ed25519)|credentials(\.json)?|shadow|gshadow|sudoers)$`)
+
+// seccomp_notif and friends (linux/seccomp.h); x/sys/unix has the ioctl
+// numbers but not the structures.
+type seccompData struct {
+	Nr   int32
+	Arch uint32
+	IP   uint64
+	Args [6]uint64
+}
+
+type seccompNotif struct {
+	ID    uint64
+	PID   uint32
+	Flags uint32
+	Data  seccompData
+}
+
+type seccompResp struct {
+	ID    uint64
+	Val   int64
+	Error int32
+	Flags uint32
+}
+
+// view is the supervisor's knowledge of the sandbox layout, used to say
+// why an access is refused and to refuse it early. The mount layout and
+// Landlock enforce the same rules underneath; this layer is what makes
+// them visible.
+type view struct {
+	workdir   string
+	home      string
+	toolchain []string // readable under home
+	protect   []string
+	masks     []string
+	loopback  bool // connections to the sandbox's own loopback allowed
+	proxyPort int
+}
+
+var writableRoots = []string{"/tmp", "/dev", "/proc", "/run"}
+
+// tracer answers seccomp notifications and fills the report.
+type tracer struct {
+	fd      int
+	v       *view
+	start   time.Time
+	names   map[int]string
+	onFirst func(pid int) // called before the command's first exec continues
+
+	mu        *sync.Mutex // reportMu: the proxy writes the same report
+	rep       *Report
+	first     bool
+	events    int
+	truncated bool
+}
+
+func newTracer(fd int, v *view, rep *Report, start time.Time, onFirst func(int)) (*tracer, error) {
+	info, err := arch.GetInfo("")
+	if err != nil {
+		return nil, err
+	}
+	return &tracer{mu: &reportMu, fd: fd, v: v, rep: rep, start: start, names: info.SyscallNumbers, onFirst: onFirst, first: true}, nil
+}
+
+// loop serves notifications until every process holding the filter is
+// gone (the listener reports POLLHUP) or stop is closed.
+func (t *tracer) loop(stop <-chan struct{}) {
+	defer unix.Close(t.fd)
+	pfd := []unix.PollFd{{Fd: int32(t.fd), Events: unix.POLLIN}}
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		n, err := unix.Poll(pfd, 100)
+		if err != nil {
+			if err == unix.EINTR {
+				continue
+			}
+			return
+		}
+		if n == 0 {
+			continue
+		}
+		if pfd[0].Revents&unix.POLLIN != 0 {
+			t.handleOne()
+			continue
+		}
+		if pfd[0].Revents&(unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0 {
+			return
+		}
+	}
+}
+
+func (t *tracer) handleOne() {
+	var n seccompNotif
+	if err := ioctlPtr(t.fd, unix.SECCOMP_IOCTL_NOTIF_RECV, unsafe.Pointer(&n)); err != nil {
+		return // the caller died or was interrupted; nothing to answer
+	}
+	errno := t.decide(&n)
+	resp := seccompResp{ID: n.ID}
+	if errno == 0 {
+		resp.Flags = unix.SECCOMP_USER_NOTIF_FLAG_CONTINUE
+	} else {
+		resp.Error = -int32(errno)
+	}
+	_ = ioctlPtr(t.fd, unix.SECCOMP_IOCTL_NOTIF_SEND, unsafe.Pointer(&resp))
+}
+
+func ioctlPtr(fd int, req uint, p unsafe.Pointer) error {
+	for {
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(p))
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return e
+		}
+		return nil
+	}
+}
+
+// valid checks that the notification's process still made that call, so
+// that what was read from its memory belongs to it.
+func (t *tracer) valid(id uint64) bool {
+	return ioctlPtr(t.fd, unix.SECCOMP_IOCTL_NOTIF_ID_VALID, unsafe.Pointer(&id)) == nil
+}
+
+func (t *tracer) ms() int64 { return time.Since(t.start).Milliseconds() }
+
+// decide returns 0 to let the call continue or the errno to fail it with.
+func (t *tracer) decide(n *seccompNotif) unix.Errno {
+	pid := int(n.PID)
+	name := t.names[int(n.Data.Nr)]
+	a := n.Data.Args
+	t.mu.Lock()
+	t.events++
+	first := t.first && (name == "execve" || name == "execveat")
+	if first {
+		t.first = false
+	}
+	t.mu.Unlock()
+	switch name {
+	case "execve", "execveat":
+		var path string
+		var argvAddr uint64
+		if name == "execve" {
+			path, argvAddr = readString(pid, a[0]), a[1]
+		} else {
+			path, argvAddr = t.pathAt(pid, int32(a[0]), readString(pid, a[1])), a[2]
+		}
+		argv := readArgv(pid, argvAddr)
+		if !t.valid(n.ID) {
+			return 0
+		}
+		if first && t.onFirst != nil {
+			t.onFirst(pid)
+		}
+		nspid, ppid := nsPIDs(pid)
+		t.mu.Lock()
+		if len(t.rep.Processes) < maxProcesses {
+			t.rep.Processes = append(t.rep.Processes, Process{PID: nspid, PPID: ppid, Path: path, Argv: argv, AtMS: t.ms()})
+		} else {
+			t.truncated = true
+		}
+		t.mu.Unlock()
+		return 0
+	case "connect":
+		return t.network(n, "connect", a[1], a[2])
+	case "sendto":
+		return t.network(n, "sendto", a[4], a[5])
+	case "sendmsg":
+		// struct msghdr starts with msg_name, msg_namelen.
+		hdr := readMem(pid, a[1], 16)
+		if len(hdr) < 16 {
+			return 0
+		}
+		name, nlen := binary.LittleEndian.Uint64(hdr[0:8]), binary.LittleEndian.Uint32(hdr[8:12])
+		if name == 0 {
+			return 0
+		}
+		return t.network(n, "sendmsg", name, uint64(nlen))
+	case "open":
+		return t.file(n, "open", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0])), a[1], true)
+	case "creat":
+		return t.file(n, "open", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0])), unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, true)
+	case "openat":
+		return t.file(n, "open", t.pathAt(pid, int32(a[0]), readString(pid, a[1])), a[2], true)
+	case "openat2":
+		how := readMem(pid, a[2], 8)
+		var flags uint64
+		if len(how) == 8 {
+			flags = binary.LittleEndian.Uint64(how)
+		}
+		return t.file(n, "open", t.pathAt(pid, int32(a[0]), readString(pid, a[1])), flags, true)
+	case "unlink", "rmdir":
+		return t.change(n, "unlink", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0])))
+	case "unlinkat":
+		return t.change(n, "unlink", t.pathAt(pid, int32(a[0]), readString(pid, a[1])))
+	case "mkdir":
+		return t.change(n, "mkdir", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0])))
+	case "mkdirat":
+		return t.change(n, "mkdir", t.pathAt(pid, int32(a[0]), readString(pid, a[1])))
+	case "mknod":
+		return t.change(n, "mknod", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0])))
+	case "mknodat":
+		return t.change(n, "mknod", t.pathAt(pid, int32(a[0]), readString(pid, a[1])))
+	case "rename":
+		if e := t.change(n, "rename", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0]))); e != 0 {
+			return e
+		}
+		return t.change(n, "rename", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[1])))
+	case "renameat", "renameat2":
+		if e := t.change(n, "rename", t.pathAt(pid, int32(a[0]), readString(pid, a[1]))); e != 0 {
+			return e
+		}
+		return t.change(n, "rename", t.pathAt(pid, int32(a[2]), readString(pid, a[3])))
+	case "link", "symlink":
+		// The new name is what lands in a directory; for link the
+		// target matters too (a hard link keeps a hidden file alive).
+		if name == "link" {
+			if e := t.file(n, "link", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0])), 0, false); e != 0 {
+				return e
+			}
+		}
+		return t.change(n, "link", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[1])))
+	case "linkat":
+		if e := t.file(n, "link", t.pathAt(pid, int32(a[0]), readString(pid, a[1])), 0, false); e != 0 {
+			return e
+		}
+		return t.change(n, "link", t.pathAt(pid, int32(a[2]), readString(pid, a[3])))
+	case "symlinkat":
+		return t.change(n, "link", t.pathAt(pid, int32(a[1]), readString(pid, a[2])))
+	case "truncate":
+		return t.change(n, "write", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0])))
+	case "chmod", "chown", "lchown":
+		return t.change(n, "chmod", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0])))
+	case "fchmodat", "fchmodat2", "fchownat":
+		return t.change(n, "chmod", t.pathAt(pid, int32(a[0]), readString(pid, a[1])))
+	}
+	return 0
+}
+
+// file handles opens: reads of hidden paths and writes outside the
+// writable areas are refused and recorded.
+func (t *tracer) file(n *seccompNotif, op string, path string, flags uint64, follow bool) unix.Errno {
+	if path == "" {
+		return 0
+	}
+	pid := int(n.PID)
+	real := path
+	if follow && flags&unix.O_NOFOLLOW == 0 {
+		real = resolveIn(pid, path)
+	}
+	write := flags&unix.O_ACCMODE != unix.O_RDONLY || flags&(unix.O_CREAT|unix.O_TRUNC) != 0
+	if op == "open" && !write {
+		op = "read"
+	} else if op == "open" {
+		op = "write"
+	}
+	reason, errno := t.v.classify(real, write)
+	if errno == 0 {
+		return 0
+	}
+	if !t.valid(n.ID) {
+		return 0
+	}
+	shown := path
+	if real != path {
+		shown = path + " -> " + real
+	}
+	t.deny(pid, op, shown, reason)
+	return errno
+}
+
+// change handles calls that alter a directory entry without following
+// its last component.
+func (t *tracer) change(n *seccompNotif, op, path string) unix.Errno {
+	if path == "" {
+		return 0
+	}
+	pid := int(n.PID)
+	real := filepath.Join(resolveIn(pid, filepath.Dir(path)), filepath.Base(path))
+	reason, errno := t.v.classify(real, true)
+	if errno == 0 {
+		return 0
+	}
+	if !t.valid(n.ID) {
+		return 0
+	}
+	t.deny(pid, op, path, reason)
+	return errno
+}
+
+func (t *tracer) deny(pid int, op, path, reason string) {
+	nspid, _ := nsPIDs(pid)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.rep.Denied) >= maxDenied {
+		t.truncated = true
+		return
+	}
+	t.rep.Denied = append(t.rep.Denied, Denied{PID: nspid, Op: op, Path: path, Reason: reason, AtMS: t.ms()})
+}
+
+func (v *view) classify(p string, write bool) (string, unix.Errno) {
+	for _, m := range v.masks {
+		if under(p, m) {
+			return "hidden secret: masked by the sandbox", unix.ENOENT
+		}
+	}
+	for _, pr := range v.protect {
+		if under(p, pr) {
+			if write {
+				return "protected: VCS or agent control file is read-only", unix.EACCES
+			}
+			return "", 0
+		}
+	}
+	if under(p, v.workdir) {
+		return "", 0
+	}
+	inHome := v.home != "" && under(p, v.home) || under(p, "/root") || under(p, "/home")
+	if inHome {
+		if v.home != "" && under(p, filepath.Join(v.home, ".cache")) {
+			return "", 0
+		}
+		for _, tc := range v.toolchain {
+			if under(p, tc) {
+				if write {
+					return "read-only: toolchain directory", unix.EROFS
+				}
+				return "", 0
+			}
+		}
+		kind := "hidden home: the home directory is not visible in the sandbox"
+		if secretPath.MatchString(p) {
+			kind = "hidden secret: credentials under the home directory are not visible in the sandbox"
+		}
+		if write {
+			return kind, unix.EACCES
+		}
+		return kind, unix.ENOENT
+	}
+	for _, w := range writableRoots {
+		if under(p, w) {
+			return "", 0
+		}
+	}
+	if write {
+		return "read-only: outside the work directory", unix.EROFS
+	}
+	if secretPath.MatchString(p) {
+		// Readable system files with secret-looking names are reported,
+		// not refused: the mount layout already masks the known ones.
+		return "", 0
+	}
+	return "", 0
+}
+
+// network records a destination and refuses what the sandbox does not
+// allow. The empty network namespace enforces the same thing; answering
+// here gives the program a clear error and the report a destination.
+func (t *tracer) network(n *seccompNotif, via string, addr, alen uint64) unix.Errno {
+	pid := int(n.PID)
+	if addr == 0 || alen < 2 {
+		return 0
+	}
+	if alen > 128 {
+		alen = 128
+	}
+	sa := readMem(pid, addr, int(alen))
+	if len(sa) < 2 {
+		return 0
+	}
+	fam := binary.LittleEndian.Uint16(sa)
+	var ip netip.Addr
+	var port uint16
+	switch fam {
+	case unix.AF_INET:
+		if len(sa) < 8 {
+			return 0
+		}
+		port = binary.BigEndian.Uint16(sa[2:4])
+		ip = netip.AddrFrom4([4]byte(sa[4:8]))
+	case unix.AF_INET6:
+		if len(sa) < 24 {
+			return 0
+		}
+		port = binary.BigEndian.Uint16(sa[2:4])
+		ip = netip.AddrFrom16([16]byte(sa[8:24])).Unmap()
+	default:
+		return 0 // Unix, netlink: local to the sandbox
+	}
+	proto := "tcp"
+	if via != "connect" || isDgram(pid) {
+		proto = "udp"
+	}
+	if port == 53 {
+		proto = "dns"
+	}
+	dest := netip.AddrPortFrom(ip, port).String()
+	allowed, reason, errno := true, "", unix.Errno(0)
+	switch {
+	case ip.IsLoopback() && t.v.proxyPort != 0 && int(port) == t.v.proxyPort:
+		return 0 // the proxy forwarder; the proxy logs the real destination
+	case ip.IsLoopback() && t.v.loopback:
+		reason = "the sandbox's own loopback; the host's is not reachable"
+	case ip.IsLoopback():
+		allowed, reason, errno = false, "strict profile: no network, not even loopback", unix.ECONNREFUSED
+	case ip.IsUnspecified():
+		return 0
+	default:
+		allowed, reason, errno = false, "no network: only --allow-net destinations, through the proxy", unix.ENETUNREACH
+	}
+	if !t.valid(n.ID) {
+		return 0
+	}
+	nspid, _ := nsPIDs(pid)
+	t.mu.Lock()
+	if len(t.rep.Network) < maxNet {
+		t.rep.Network = append(t.rep.Network, NetAttempt{PID: nspid, Via: via, Protocol: proto, Dest: dest, Allowed: allowed, Reason: reason, AtMS: t.ms()})
+	} else {
+		t.truncated = true
+	}
+	t.mu.Unlock()
+	return errno
+}
+
+// isDgram is a best-effort look at the socket type of the calling
+// process's most recent call; connect on UDP is how resolvers send.
+func isDgram(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/syscall", pid))
+	if err != nil {
+		return false
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return false
+	}
+	fd, err := strconv.ParseInt(strings.TrimPrefix(f[1], "0x"), 16, 64)
+	if err != nil {
+		return false
+	}
+	l, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", pid, fd))
+	if err != nil || !strings.HasPrefix(l, "socket:[") {
+		return false
+	}
+	ino := strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]")
+	for _, tbl := range []string{"udp", "udp6"} {
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/net/%s", pid, tbl)); err == nil && strings.Contains(string(b), " "+ino+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// pathAt makes a path absolute in the sandbox's view, using the
+// process's working directory or the directory fd it passed.
+func (t *tracer) pathAt(pid int, dirfd int32, p string) string {
+	if p == "" {
+		return ""
+	}
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	var base string
+	var err error
+	if dirfd == unix.AT_FDCWD {
+		base, err = os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
+	} else {
+		base, err = os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", pid, dirfd))
+	}
+	if err != nil || !filepath.IsAbs(base) {
+		return ""
+	}
+	return filepath.Join(base, p)
+}
+
+// resolveIn follows symlinks in p as the sandboxed process would see them,
+// through /proc/PID/root, without ever leaving that root.
+func resolveIn(pid int, p string) string {
+	root := fmt.Sprintf("/proc/%d/root", pid)
+	parts := strings.Split(strings.TrimPrefix(filepath.Clean(p), "/"), "/")
+	cur := "/"
+	hops := 0
+	for i := 0; i < len(parts); i++ {
+		if parts[i] == "" || parts[i] == "." {
+			continue
+		}
+		if parts[i] == ".." {
+			cur = filepath.Dir(cur)
+			continue
+		}
+		next := filepath.Join(cur, parts[i])
+		fi, err := os.Lstat(root + next)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			cur = next
+			continue
+		}
+		hops++
+		if hops > 40 {
+			return next
+		}
+		target, err := os.Readlink(root + next)
+		if err != nil {
+			cur = next
+			continue
+		}
+		rest := append(strings.Split(strings.TrimPrefix(filepath.Clean(target), "/"), "/"), parts[i+1:]...)
+		if filepath.IsAbs(target) {
+			cur = "/"
+		}
+		parts, i = rest, -1
+	}
+	return cur
+}
+
+// nsPIDs returns the process's pid and parent pid as seen inside the
+// sandbox's pid namespace.
+func nsPIDs(pid int) (int, int) {
+	own, ppid := lastNSpid(pid)
+	parent, _ := lastNSpid(ppid)
+	return own, parent
+}
+
+func lastNSpid(pid int) (int, int) {
+	if pid <= 0 {
+		return 0, 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0
+	}
+	ns, ppid := 0, 0
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "NSpid:"); ok {
+			f := strings.Fields(v)
+			if len(f) > 0 {
+				ns, _ = strconv.Atoi(f[len(f)-1])
+			}
+		}
+		if v, ok := strings.CutPrefix(line, "PPid:"); ok {
+			ppid, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	return ns, ppid
+}
+
+// readMem reads n bytes of the process's memory.
+func readMem(pid int, addr uint64, n int) []byte {
+	if addr == 0 || n <= 0 {
+		return nil
+	}
+	buf := make([]byte, n)
+	local := []unix.Iovec{{Base: &buf[0]}}
+	local[0].SetLen(n)
+	remote := []unix.RemoteIovec{{Base: uintptr(addr), Len: n}}
+	got, err := unix.ProcessVMReadv(pid, local, remote, 0)
+	if err != nil || got <= 0 {
+		return nil
+	}
+	return buf[:got]
+}
+
+// readString reads a NUL-terminated string, a page-bounded chunk at a time
+// so a string ending just before an unmapped page is still read.
+func readString(pid int, addr uint64) string {
+	if addr == 0 {
+		return ""
+	}
+	var out []byte
+	for len(out) < maxStr {
+		chunk := 4096 - int(addr%4096)
+		if chunk > 256 {
+			chunk = 256 - int(addr%256)
+		}
+		b := readMem(pid, addr, chunk)
+		if len(b) == 0 {
+			break
+		}
+		if i := indexNUL(b); i >= 0 {
+			return string(append(out, b[:i]...))
+		}
+		out = append(out, b...)
+		addr += uint64(len(b))
+	}
+	return string(out)
+}
+
+func indexNUL(b []byte) int {
+	for i, c := range b {
+		if c == 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+func readArgv(pid int, addr uint64) []string {
+	var argv []string
+	for i := 0; i < maxArgs && addr != 0; i++ {
+		b := readMem(pid, addr+uint64(8*i), 8)
+		if len(b) < 8 {
+			break
+		}
+		p := binary.LittleEndian.Uint64(b)
+		if p == 0 {
+			break
+		}
+		argv = append(argv, readString(pid, p))
+	}
+	return argv
+}
+
+var errNoListener = errors.New("the sandbox init did not hand over the seccomp listener")
