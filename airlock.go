@@ -333,6 +333,9 @@ type Stats struct {
 	Bytes int `json:"bytes,omitempty"`
 	Items int `json:"items,omitempty"` // prompts, packages, commands
 	Rules int `json:"rules,omitempty"`
+	// Binary counts binary files left out: no text check applies to them,
+	// so they do not make a run incomplete.
+	Binary int `json:"binary,omitempty"`
 }
 
 // Needs lists what a detector requires from its environment, so offline

@@ -79,6 +79,9 @@ func Text(w io.Writer, res *airlock.Result, opt Options) error {
 	} else if res.Stats.Items > 0 {
 		summary += fmt.Sprintf(" in %d item(s)", res.Stats.Items)
 	}
+	if res.Stats.Binary > 0 {
+		summary += fmt.Sprintf("; %d binary file(s) skipped", res.Stats.Binary)
+	}
 	if len(res.Incomplete) > 0 {
 		summary += fmt.Sprintf("; %d input(s) not fully checked", len(res.Incomplete))
 	}

@@ -25,6 +25,9 @@ type File struct {
 type Skipped struct {
 	Path   string
 	Reason string
+	// Binary is set for binary files: out of scope for text checks rather
+	// than a failure to check.
+	Binary bool
 }
 
 // Options control a walk.
@@ -134,7 +137,7 @@ func visit(p string, info fs.FileInfo, opt Options, fn func(File) error, skip fu
 		return nil
 	}
 	if IsBinary(data) {
-		skip(Skipped{Path: p, Reason: "binary file"})
+		skip(Skipped{Path: p, Reason: "binary file", Binary: true})
 		return nil
 	}
 	return fn(File{Path: p, Content: data})

@@ -265,7 +265,11 @@ func (s *scanner) walk(ctx context.Context, roots []string, opt source.Options, 
 		}
 	}, func(sk source.Skipped) {
 		s.mu.Lock()
-		res.Incomplete = append(res.Incomplete, airlock.Skip{Input: sk.Path, Check: "scan", Reason: sk.Reason})
+		if sk.Binary {
+			res.Stats.Binary++
+		} else {
+			res.Incomplete = append(res.Incomplete, airlock.Skip{Input: sk.Path, Check: "scan", Reason: sk.Reason})
+		}
 		s.mu.Unlock()
 	})
 	close(files)
