@@ -100,25 +100,27 @@ type extractor struct {
 // walk visits nodes in document order, parents before children; visit
 // returns false to skip a node's children.
 func (x *extractor) walk(root *sitter.Node, visit func(n *sitter.Node) bool) {
-	type item struct {
-		n     *sitter.Node
-		depth int
-	}
-	stack := []item{{root, 0}}
-	steps := 0
-	for len(stack) > 0 {
-		it := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
+	// a cursor moves in O(1) per step; Node.Child(i) is a cgo call that
+	// scans the children again each time
+	c := root.Walk()
+	defer c.Close()
+	depth, steps := 0, 0
+	for {
 		if steps++; steps%4096 == 0 && x.ctx.Err() != nil {
 			return
 		}
-		if !visit(it.n) || it.depth >= maxDepth {
+		if visit(c.Node()) && depth < maxDepth && c.GotoFirstChild() {
+			depth++
 			continue
 		}
-		for i := int(it.n.ChildCount()) - 1; i >= 0; i-- {
-			if c := it.n.Child(uint(i)); c != nil {
-				stack = append(stack, item{c, it.depth + 1})
+		for !c.GotoNextSibling() {
+			if depth == 0 || !c.GotoParent() {
+				return
 			}
+			depth--
+		}
+		if depth == 0 {
+			return
 		}
 	}
 }

@@ -224,11 +224,6 @@ func (x *extractor) direct(args *sitter.Node) (strs, ints []string) {
 	return strs, ints
 }
 
-func (x *extractor) directStrings(args *sitter.Node) []string {
-	s, _ := x.direct(args)
-	return s
-}
-
 // positional returns the string literals of positional arguments,
 // leaving out keyword arguments and option objects (env=…, {cwd: …}).
 func (x *extractor) positional(args *sitter.Node) []string {
@@ -266,13 +261,15 @@ func (x *extractor) handleCall(c *call) {
 			kinds = append(kinds, kindWrite)
 		}
 	}
-	strs, _, home := x.lits(c.args)
-	_, ints := x.direct(c.args)
+	dstrs, ints := x.direct(c.args)
 	if len(kinds) == 0 {
-		x.joinedPath(c, x.directStrings(c.args), home)
-		x.sensitiveArgv(c)
+		// most calls use no capability: look only at their direct
+		// arguments, so nested calls are not walked again and again
+		x.joinedPath(c, dstrs, homeMarker(x.text(c.args)))
+		x.argvPersistence(c, dstrs)
 		return
 	}
+	strs, _, home := x.lits(c.args)
 	rstrs, _, rhome := x.lits(c.recv)
 	if c.name != "" && c.recv != nil && len(kinds) > 0 {
 		strs = append(rstrs, strs...)
@@ -301,7 +298,7 @@ func (x *extractor) handleCall(c *call) {
 			}
 			x.add(c.node, CapProcess, argv, why, false)
 			x.execOf(c, "a process")
-			x.sensitiveArgv(c)
+			x.argvPersistence(c, dstrs)
 		case CapEval:
 			if x.lang == Python && c.name == "compile" && len(strs) == 0 && c.args != nil && c.args.NamedChildCount() < 2 {
 				continue
@@ -337,7 +334,7 @@ func (x *extractor) handleCall(c *call) {
 			}
 		}
 	}
-	x.joinedPath(c, x.directStrings(c.args), home)
+	x.joinedPath(c, dstrs, home)
 	if x.lang == JavaScript || x.lang == TypeScript || x.lang == TSX {
 		if (c.name == "setTimeout" || c.name == "setInterval") && c.args != nil && c.args.NamedChildCount() > 0 && x.isString(c.args.NamedChild(0)) {
 			x.add(c.node, CapEval, c.name, "evaluates a string as code ("+c.name+")", false)
@@ -481,13 +478,9 @@ func (x *extractor) joinedPath(c *call, strs []string, home bool) {
 	}
 }
 
-// sensitiveArgv spots persistence set up through a command: systemctl
+// argvPersistence spots persistence set up through a command: systemctl
 // enable, launchctl load, git config core.hooksPath, schtasks /create.
-func (x *extractor) sensitiveArgv(c *call) {
-	if c.args == nil {
-		return
-	}
-	strs, _, _ := x.lits(c.args)
+func (x *extractor) argvPersistence(c *call, strs []string) {
 	persistArgv(strs, func(what string) {
 		x.add(c.node, CapPersistence, strings.Join(strs, " "), "installs "+what, true)
 	})
