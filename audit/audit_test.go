@@ -503,3 +503,27 @@ func TestPostgresTampering(t *testing.T) {
 		t.Errorf("edit on postgres not caught at 4: %+v", res)
 	}
 }
+
+// BenchmarkOpenAppendClose is what one hook process does per event: open
+// the existing log, append one record, close.
+func BenchmarkOpenAppendClose(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "audit.db")
+	ctx := context.Background()
+	l, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l.Close()
+	for i := 0; b.Loop(); i++ {
+		l, err := Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := l.Append(ctx, sample(i)); err != nil {
+			b.Fatal(err)
+		}
+		if err := l.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
