@@ -104,15 +104,9 @@ func (e *Engine) Scan(ctx context.Context, path, language string, src []byte) ([
 	if l == nil {
 		return nil, fmt.Errorf("%s: %w %q", path, errNoLanguage, language)
 	}
-	rules, err := e.forLang(l)
+	active, err := e.active(l, src)
 	if err != nil {
 		return nil, err
-	}
-	var active []*compiled
-	for _, c := range rules {
-		if c.req.satisfied(src) {
-			active = append(active, c)
-		}
 	}
 	if len(active) == 0 {
 		// No rule can match: the file is not parsed at all, which is what
@@ -123,11 +117,42 @@ func (e *Engine) Scan(ctx context.Context, path, language string, src []byte) ([
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	out, err := e.match(ctx, path, tree, active)
+	if err != nil {
+		return nil, err
+	}
+	if len(tree.Errors) > 0 {
+		first := tree.Errors[0]
+		return out, &ParseError{Path: path, Line: int(first.StartRow) + 1, Col: int(first.StartCol) + 1, Count: len(tree.Errors)}
+	}
+	return out, nil
+}
+
+// active returns the language's compiled rules whose literals all occur
+// in src.
+func (e *Engine) active(l *lang.Language, src []byte) ([]*compiled, error) {
+	rules, err := e.forLang(l)
+	if err != nil {
+		return nil, err
+	}
+	var active []*compiled
+	for _, c := range rules {
+		if c.req.satisfied(src) {
+			active = append(active, c)
+		}
+	}
+	return active, nil
+}
+
+// match runs rules over a parsed tree: one index of the tree's nodes by
+// kind, shared by every rule.
+func (e *Engine) match(ctx context.Context, path string, tree *lang.Tree, active []*compiled) ([]airlock.Finding, error) {
+	src := tree.Src
 	file := pattern.NewFile(tree)
 	lines := newLineIndex(src)
 	var out []airlock.Finding
 	for _, c := range active {
-		ms, err := c.eval(ctx, file, c.rule.formula, l)
+		ms, err := c.eval(ctx, file, c.rule.formula, tree.Lang)
 		if err != nil {
 			return nil, fmt.Errorf("%s: rule %s: %w", path, c.rule.ID, err)
 		}
@@ -136,10 +161,6 @@ func (e *Engine) Scan(ctx context.Context, path, language string, src []byte) ([
 		}
 	}
 	airlock.SortFindings(out)
-	if len(tree.Errors) > 0 {
-		first := tree.Errors[0]
-		return out, &ParseError{Path: path, Line: int(first.StartRow) + 1, Col: int(first.StartCol) + 1, Count: len(tree.Errors)}
-	}
 	return out, nil
 }
 

@@ -195,8 +195,10 @@ var allocOnce sync.Once
 // doubles parse time; nothing in this program frees tree-sitter memory from
 // Go, so plain malloc/free is safe.
 func useLibcAllocator() {
-	allocOnce.Do(func() { C.al_use_libc_allocator() })
+	allocOnce.Do(setLibcAllocator)
 }
+
+func setLibcAllocator() { C.al_use_libc_allocator() }
 
 // ErrCanceled is returned when the context ends during parsing.
 var ErrCanceled = errors.New("parse canceled")
@@ -255,11 +257,8 @@ func (l *Language) parse(ctx context.Context, src []byte) (*Tree, error) {
 		l.cl = (*C.TSLanguage)(l.grammar())
 		l.syms = loadSymbols(l.cl)
 	})
-	p, _ := l.parsers.Get().(*parser)
-	if p == nil {
-		p = newParser()
-	}
-	defer l.parsers.Put(p)
+	p := l.getParser()
+	defer l.putParser(p)
 	if !C.ts_parser_set_language(p.p, l.cl) {
 		return nil, fmt.Errorf("tree-sitter rejected the %s grammar (ABI mismatch)", l.Name)
 	}
@@ -354,3 +353,27 @@ func build(l *Language, src []byte, raw []C.al_node) *Tree {
 }
 
 type cLanguage = C.TSLanguage
+
+// maxIdleParsers bounds the parsers kept per language. A parser's buffers
+// grow to fit the files it has seen, so reusing one (instead of a
+// sync.Pool that drops them at every GC) saves most of its set-up cost.
+const maxIdleParsers = 8
+
+func (l *Language) getParser() *parser {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := len(l.idle); n > 0 {
+		p := l.idle[n-1]
+		l.idle = l.idle[:n-1]
+		return p
+	}
+	return newParser()
+}
+
+func (l *Language) putParser(p *parser) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.idle) < maxIdleParsers {
+		l.idle = append(l.idle, p)
+	}
+}

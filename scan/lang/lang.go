@@ -62,7 +62,8 @@ type Language struct {
 	once    sync.Once
 	cl      *cLanguage
 	syms    *symbols
-	parsers sync.Pool
+	mu      sync.Mutex
+	idle    []*parser
 }
 
 // All returns the registered languages.
