@@ -12,6 +12,8 @@ import (
 
 // Syscalls no build or test needs and every container escape wants. They
 // fail with EPERM so programs that probe for them degrade gracefully.
+// Notifications for these (and for clone, socket and ioctl, which only
+// notify when their arguments matched a denial) are answered EPERM.
 var deniedSyscalls = []string{
 	"ptrace", "process_vm_writev", "mount", "umount2", "pivot_root", "chroot",
 	"fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr",
@@ -55,7 +57,9 @@ func buildFilter() ([]bpf.Instruction, error) {
 		}
 		return out
 	}
-	eperm := seccomp.ActionErrno | seccomp.Action(unix.EPERM)
+	// Denied calls go to the supervisor too, which records them and
+	// answers EPERM, so a refused ptrace or mount shows in the report.
+	eperm := seccomp.ActionUserNotify
 	traced := known(tracedSyscalls)
 	var tracedCond []seccomp.NameWithConditions
 	// sendto only matters when it names a destination (UDP, e.g. DNS).

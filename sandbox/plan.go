@@ -17,6 +17,10 @@ import (
 var safeEnv = map[string]bool{
 	"PATH": true, "HOME": true, "USER": true, "LOGNAME": true, "LANG": true, "LANGUAGE": true,
 	"TERM": true, "TZ": true, "SHELL": true, "COLORTERM": true, "NO_COLOR": true,
+	// Certificate bundle locations (paths, not secrets) so TLS through
+	// the proxy trusts what the host trusts.
+	"SSL_CERT_FILE": true, "SSL_CERT_DIR": true, "REQUESTS_CA_BUNDLE": true, "CURL_CA_BUNDLE": true,
+	"NODE_EXTRA_CA_CERTS": true, "GIT_SSL_CAINFO": true, "PIP_CERT": true, "AWS_CA_BUNDLE": true,
 }
 
 // toolchainEnv are passed in by the test and build profiles.

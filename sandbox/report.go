@@ -102,8 +102,10 @@ type FileChange struct {
 type Denied struct {
 	PID    int    `json:"pid"`
 	Op     string `json:"op"` // read, write, exec, unlink, rename, link, mkdir, chmod, syscall
-	Path   string `json:"path,omitempty"`
-	Reason string `json:"reason"`
+	Path   string `json:"path,omitempty"` // as the program named it, made absolute
+	// Resolved is where Path led after symlinks, when different.
+	Resolved string `json:"resolved,omitempty"`
+	Reason   string `json:"reason"`
 	AtMS   int64  `json:"at_ms"`
 }
 
@@ -272,7 +274,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "denied (%d):\n", len(r.Denied))
 	for _, d := range r.Denied {
-		fmt.Fprintf(&b, "  %6dms pid %d %s %s: %s\n", d.AtMS, d.PID, d.Op, d.Path, d.Reason)
+		p := d.Path
+		if d.Resolved != "" {
+			p += " -> " + d.Resolved
+		}
+		fmt.Fprintf(&b, "  %6dms pid %d %s %s: %s\n", d.AtMS, d.PID, d.Op, p, d.Reason)
 	}
 	fmt.Fprintf(&b, "network (%d):\n", len(r.Network))
 	for _, n := range r.Network {

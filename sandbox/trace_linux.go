@@ -173,6 +173,22 @@ func (t *tracer) decide(n *seccompNotif) unix.Errno {
 		t.first = false
 	}
 	t.mu.Unlock()
+	if deniedNames[name] {
+		if !t.valid(n.ID) {
+			return unix.EPERM
+		}
+		what := name
+		switch name {
+		case "clone":
+			what = "clone with new namespaces"
+		case "socket":
+			what = "raw or packet socket"
+		case "ioctl":
+			what = "terminal input injection (TIOCSTI/TIOCLINUX)"
+		}
+		t.deny(pid, "syscall", "", "", what+" is not allowed in the sandbox")
+		return unix.EPERM
+	}
 	switch name {
 	case "execve", "execveat":
 		var path string
@@ -252,13 +268,13 @@ func (t *tracer) decide(n *seccompNotif) unix.Errno {
 		// The new name is what lands in a directory; for link the
 		// target matters too (a hard link keeps a hidden file alive).
 		if name == "link" {
-			if e := t.file(n, "link", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0])), 0, false); e != 0 {
+			if e := t.linkSource(n, t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[0]))); e != 0 {
 				return e
 			}
 		}
 		return t.change(n, "link", t.pathAt(pid, unix.AT_FDCWD, readString(pid, a[1])))
 	case "linkat":
-		if e := t.file(n, "link", t.pathAt(pid, int32(a[0]), readString(pid, a[1])), 0, false); e != 0 {
+		if e := t.linkSource(n, t.pathAt(pid, int32(a[0]), readString(pid, a[1]))); e != 0 {
 			return e
 		}
 		return t.change(n, "link", t.pathAt(pid, int32(a[2]), readString(pid, a[3])))
@@ -298,12 +314,34 @@ func (t *tracer) file(n *seccompNotif, op string, path string, flags uint64, fol
 	if !t.valid(n.ID) {
 		return 0
 	}
-	shown := path
-	if real != path {
-		shown = path + " -> " + real
+	if real == path {
+		real = ""
 	}
-	t.deny(pid, op, shown, reason)
+	t.deny(pid, op, path, real, reason)
 	return errno
+}
+
+// linkSource refuses hard links to files outside the work directory: a
+// link there would give a hidden or read-only file a name in the tree.
+// (The kernel refuses them anyway, across mounts, with EXDEV.)
+func (t *tracer) linkSource(n *seccompNotif, path string) unix.Errno {
+	if path == "" {
+		return 0
+	}
+	pid := int(n.PID)
+	real := filepath.Join(resolveIn(pid, filepath.Dir(path)), filepath.Base(path))
+	reason, _ := t.v.classify(real, false)
+	if reason == "" && (under(real, t.v.workdir) || under(real, "/tmp")) {
+		return 0
+	}
+	if !t.valid(n.ID) {
+		return 0
+	}
+	if reason == "" {
+		reason = "hard link to a file outside the work directory"
+	}
+	t.deny(pid, "link", path, "", reason)
+	return unix.EXDEV
 }
 
 // change handles calls that alter a directory entry without following
@@ -321,11 +359,11 @@ func (t *tracer) change(n *seccompNotif, op, path string) unix.Errno {
 	if !t.valid(n.ID) {
 		return 0
 	}
-	t.deny(pid, op, path, reason)
+	t.deny(pid, op, path, "", reason)
 	return errno
 }
 
-func (t *tracer) deny(pid int, op, path, reason string) {
+func (t *tracer) deny(pid int, op, path, resolved, reason string) {
 	nspid, _ := nsPIDs(pid)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -333,7 +371,7 @@ func (t *tracer) deny(pid int, op, path, reason string) {
 		t.truncated = true
 		return
 	}
-	t.rep.Denied = append(t.rep.Denied, Denied{PID: nspid, Op: op, Path: path, Reason: reason, AtMS: t.ms()})
+	t.rep.Denied = append(t.rep.Denied, Denied{PID: nspid, Op: op, Path: path, Resolved: resolved, Reason: reason, AtMS: t.ms()})
 }
 
 func (v *view) classify(p string, write bool) (string, unix.Errno) {
@@ -645,5 +683,14 @@ func readArgv(pid int, addr uint64) []string {
 	}
 	return argv
 }
+
+// deniedNames are the calls whose every notification is a refusal.
+var deniedNames = func() map[string]bool {
+	m := map[string]bool{"clone": true, "socket": true, "ioctl": true}
+	for _, n := range deniedSyscalls {
+		m[n] = true
+	}
+	return m
+}()
 
 var errNoListener = errors.New("the sandbox init did not hand over the seccomp listener")
