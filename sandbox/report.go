@@ -100,13 +100,13 @@ type FileChange struct {
 
 // Denied is one access the sandbox refused or hid.
 type Denied struct {
-	PID    int    `json:"pid"`
-	Op     string `json:"op"` // read, write, exec, unlink, rename, link, mkdir, chmod, syscall
-	Path   string `json:"path,omitempty"` // as the program named it, made absolute
+	PID  int    `json:"pid"`
+	Op   string `json:"op"`             // read, write, exec, unlink, rename, link, mkdir, chmod, syscall
+	Path string `json:"path,omitempty"` // as the program named it, made absolute
 	// Resolved is where Path led after symlinks, when different.
 	Resolved string `json:"resolved,omitempty"`
 	Reason   string `json:"reason"`
-	AtMS   int64  `json:"at_ms"`
+	AtMS     int64  `json:"at_ms"`
 }
 
 // NetAttempt is one outgoing connection attempt.
