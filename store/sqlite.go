@@ -74,6 +74,8 @@ func sqliteDialect() dialect {
 	}
 }
 
+var errNotAuditLog = errors.New("is a SQLite database but not an Airlock audit log")
+
 // OpenSQLite opens (and with create, creates) the SQLite audit store at
 // path, in WAL mode with a busy timeout, and brings its schema up to date.
 func OpenSQLite(ctx context.Context, path string, create bool) (Store, error) {
@@ -106,16 +108,25 @@ func OpenSQLite(ctx context.Context, path string, create bool) (Store, error) {
 	case fi.IsDir():
 		return nil, fmt.Errorf("open audit store %s: is a directory", abs)
 	}
-	// Reading the file up front turns "permission denied" into a clear
+	// Opening the file up front turns "permission denied" into a clear
 	// error instead of SQLite's generic "unable to open database file".
-	if f, err := os.OpenFile(abs, os.O_RDWR, 0); err != nil {
+	// Readers need only read access.
+	probe := os.O_RDWR
+	if !create {
+		probe = os.O_RDONLY
+	}
+	if f, err := os.OpenFile(abs, probe, 0); err != nil {
 		return nil, fmt.Errorf("open audit store %s: %w", abs, err)
 	} else {
 		f.Close()
 	}
 	q := url.Values{}
 	q.Set("_busy_timeout", strconv.FormatInt(BusyTimeout.Milliseconds(), 10))
-	q.Set("_journal_mode", "WAL")
+	if create {
+		// WAL is persistent in the file: readers find it set and must
+		// not switch on WAL in a file that may not be an audit log.
+		q.Set("_journal_mode", "WAL")
+	}
 	// FULL: an accepted record survives power loss, not only a crash.
 	q.Set("_synchronous", "FULL")
 	// Writers take the write lock at BEGIN, so two appenders can never
@@ -137,6 +148,17 @@ func OpenSQLite(ctx context.Context, path string, create bool) (Store, error) {
 		if err := db.PingContext(ctx); err != nil {
 			return err
 		}
+		if !create {
+			// Never turn some other SQLite file into an audit log by
+			// running migrations on it.
+			var n int
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('audit_records', 'schema_migrations')`).Scan(&n); err != nil {
+				return err
+			}
+			if n != 2 {
+				return errNotAuditLog
+			}
+		}
 		return migrate(ctx, db, d, abs, sqliteSteps, func(ctx context.Context) (*sql.Tx, error) {
 			return db.BeginTx(ctx, nil)
 		})
@@ -148,6 +170,9 @@ func OpenSQLite(ctx context.Context, path string, create bool) (Store, error) {
 		var se *sqlite.Error
 		if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_NOTADB || se.Code()&0xff == sqlite3.SQLITE_CORRUPT) {
 			return nil, fmt.Errorf("open audit store %s: not a SQLite database or corrupt (move it aside and run `airlock audit verify` on the copy): %w", abs, err)
+		}
+		if errors.Is(err, errNotAuditLog) {
+			return nil, fmt.Errorf("open audit store: %s %w", abs, err)
 		}
 		return nil, fmt.Errorf("open audit store %s: %w", abs, err)
 	}

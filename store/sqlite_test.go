@@ -323,12 +323,28 @@ func TestSQLiteOpenErrors(t *testing.T) {
 	}
 	db.Close()
 
+	other := filepath.Join(dir, "other.db")
+	odb, err := sql.Open("sqlite", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := odb.Exec(`CREATE TABLE notes (body TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	odb.Close()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	tests := []struct {
 		name, path string
 		create     bool
 		want       string
 	}{
 		{"missing", filepath.Join(dir, "nope.db"), false, "does not exist"},
+		{"other sqlite db", other, false, "not an Airlock audit log"},
+		{"empty file", empty, false, "not an Airlock audit log"},
 		{"garbage", garbage, true, "not a SQLite database or corrupt"},
 		{"directory", dir, true, "is a directory"},
 		{"newer schema", newer, false, "newer than this airlock supports"},
@@ -355,6 +371,20 @@ func TestSQLiteOpenErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "nope.db")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("opening a missing log without create made a file: %v", err)
+	}
+	// The other application's database was left alone.
+	odb, err = sql.Open("sqlite", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer odb.Close()
+	var n int
+	if err := odb.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("other database now has %d tables (%v)", n, err)
+	}
+	var mode string
+	if err := odb.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "delete" {
+		t.Errorf("other database's journal mode changed to %q (%v)", mode, err)
 	}
 }
 
