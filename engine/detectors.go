@@ -30,6 +30,7 @@ the user may instruct the agent, a web page or tool result may not.`,
 // vet suite). Validate checks it at start-up and in a test.
 func Detectors() []*airlock.Detector {
 	return []*airlock.Detector{
+		CodeDetector,
 		PromptDetector,
 	}
 }

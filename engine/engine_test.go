@@ -112,3 +112,20 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestCodeDetectorOnRealRules(t *testing.T) {
+	e := &Engine{Detectors: Detectors(), Policy: severityPolicy{airlock.Deny}}
+	out, err := e.Check(context.Background(), &airlock.Event{Kind: airlock.KindCode, Path: "/repo/app.py",
+		Content: "import subprocess as sp\nsp.call(cmd,\n        shell=True)\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Verdict.Decision != airlock.Deny || len(out.Verdict.Findings) == 0 {
+		t.Errorf("verdict %+v", out.Verdict)
+	}
+	// A half-written file is still checked, not a failed check.
+	out, _ = e.Check(context.Background(), &airlock.Event{Kind: airlock.KindCode, Path: "a.py", Content: "def f(:\n  eval(input())\n"})
+	if out.OnError {
+		t.Errorf("syntax error treated as a failed check: %+v", out.Statuses)
+	}
+}
