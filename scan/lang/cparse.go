@@ -107,11 +107,7 @@ static TSTree *al_parse(TSParser *p, const char *src, uint32_t len, int32_t *can
   input.read = al_read;
   input.encoding = 0;
   TSParseOptions opts = {cancel, al_progress};
-  TSTree *t = ts_parser_parse_with_options(p, NULL, input, opts);
-  if (t == NULL) {
-    ts_parser_reset(p);
-  }
-  return t;
+  return ts_parser_parse_with_options(p, NULL, input, opts);
 }
 
 enum { AL_NAMED = 1, AL_EXTRA = 2, AL_ERROR = 4, AL_MISSING = 8 };
@@ -204,21 +200,37 @@ func setLibcAllocator() { C.al_use_libc_allocator() }
 var ErrCanceled = errors.New("parse canceled")
 
 type parser struct {
+	p       *C.TSParser
+	cancel  *C.int32_t
+	cleanup runtime.Cleanup
+}
+
+type cParser struct {
 	p      *C.TSParser
 	cancel *C.int32_t
 }
 
 func newParser() *parser {
 	useLibcAllocator()
-	p := &parser{
-		p:      C.ts_parser_new(),
-		cancel: (*C.int32_t)(C.calloc(1, 4)),
-	}
-	runtime.AddCleanup(p, func(x parser) {
-		C.ts_parser_delete(x.p)
-		C.free(unsafe.Pointer(x.cancel))
-	}, *p)
+	c := cParser{p: C.ts_parser_new(), cancel: (*C.int32_t)(C.calloc(1, 4))}
+	p := &parser{p: c.p, cancel: c.cancel}
+	p.cleanup = runtime.AddCleanup(p, freeParser, c)
 	return p
+}
+
+func freeParser(c cParser) {
+	C.ts_parser_delete(c.p)
+	C.free(unsafe.Pointer(c.cancel))
+}
+
+// discard frees a parser whose parse was halted. tree-sitter 0.25's
+// ts_parser_reset does not clear the flag that marks a halted tree
+// balance, so a reset parser would try to resume it on the next file and
+// abort on an assertion; a fresh parser is the only safe choice.
+func (p *parser) discard() {
+	p.cleanup.Stop()
+	freeParser(cParser{p: p.p, cancel: p.cancel})
+	p.p, p.cancel = nil, nil
 }
 
 // symbols caches a grammar's node-type and field names as Go strings, so
@@ -257,25 +269,29 @@ func (l *Language) parse(ctx context.Context, src []byte) (*Tree, error) {
 		l.cl = (*C.TSLanguage)(l.grammar())
 		l.syms = loadSymbols(l.cl)
 	})
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCanceled, ctx.Err())
+	}
 	p := l.getParser()
-	defer l.putParser(p)
 	if !C.ts_parser_set_language(p.p, l.cl) {
+		l.putParser(p)
 		return nil, fmt.Errorf("tree-sitter rejected the %s grammar (ABI mismatch)", l.Name)
 	}
 	atomic.StoreInt32((*int32)(unsafe.Pointer(p.cancel)), 0)
+	stopWatch := func() {}
 	if done := ctx.Done(); done != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: %w", ErrCanceled, ctx.Err())
-		}
-		finished := make(chan struct{})
-		defer close(finished)
+		finished, exited := make(chan struct{}), make(chan struct{})
 		go func() {
+			defer close(exited)
 			select {
 			case <-done:
 				atomic.StoreInt32((*int32)(unsafe.Pointer(p.cancel)), 1)
 			case <-finished:
 			}
 		}()
+		// The watcher must be gone before the parser is reused, or a late
+		// cancel would hit another file's parse.
+		stopWatch = func() { close(finished); <-exited }
 	}
 	var srcPtr *C.char
 	if len(src) > 0 {
@@ -284,6 +300,12 @@ func (l *Language) parse(ctx context.Context, src []byte) (*Tree, error) {
 		srcPtr = (*C.char)(unsafe.Pointer(&zero[0]))
 	}
 	ct := C.al_parse(p.p, srcPtr, C.uint32_t(len(src)), p.cancel)
+	stopWatch()
+	if ct == nil {
+		p.discard()
+	} else {
+		l.putParser(p)
+	}
 	if ct == nil {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrCanceled, err)
