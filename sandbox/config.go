@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -107,6 +108,9 @@ func (d Dest) String() string {
 	return net.JoinHostPort(d.Host, d.Port)
 }
 
+// hostName accepts DNS names, with an optional leading "*." wildcard.
+var hostName = regexp.MustCompile(`^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$`)
+
 // ParseDest parses HOST[:PORT] as given to --allow-net. IPv6 literals need
 // brackets when a port is given ([::1]:8080).
 func ParseDest(s string) (Dest, error) {
@@ -125,8 +129,12 @@ func ParseDest(s string) (Dest, error) {
 	} else if strings.Count(s, ":") == 1 {
 		return Dest{}, fmt.Errorf("destination %q: %w", s, err)
 	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	if host == "" {
 		return Dest{}, fmt.Errorf("destination %q: empty host", s)
+	}
+	if net.ParseIP(host) == nil && !hostName.MatchString(host) {
+		return Dest{}, fmt.Errorf("destination %q: %q is not a host name or IP address", s, host)
 	}
 	if port != "" {
 		n, err := strconv.Atoi(port)
@@ -134,7 +142,7 @@ func ParseDest(s string) (Dest, error) {
 			return Dest{}, fmt.Errorf("destination %q: port must be 1-65535", s)
 		}
 	}
-	return Dest{Host: strings.ToLower(strings.TrimSuffix(host, ".")), Port: port}, nil
+	return Dest{Host: host, Port: port}, nil
 }
 
 // Config describes one sandboxed run.
