@@ -21,6 +21,7 @@ and reports true- and false-positive rates per dataset with Wilson 95% intervals
 	// Subcommands, one line per area:
 	c.AddCommand(
 		a.evalPromptCmd(),
+		a.evalCodeCmd(),
 	)
 	return c
 }
