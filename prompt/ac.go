@@ -1,5 +1,7 @@
 package prompt
 
+import "strings"
+
 // matcher finds many keywords in one pass (Aho-Corasick over a compressed
 // byte alphabet), so the signature regexes only run near a keyword and
 // benign text costs one table walk per byte.
@@ -8,7 +10,9 @@ type matcher struct {
 	nclass int
 	delta  []int32   // state*nclass + class → next state
 	out    [][]int32 // state → keyword ids ending here (fail-closed)
+	final  []bool    // state has outputs; read in the hot loop instead of out
 	kw     []string
+	prefix []bool // keyword may end inside a word ("apologi*")
 }
 
 // hit is a keyword occurrence: Text[End-len(kw):End].
@@ -17,8 +21,17 @@ type hit struct {
 	end int
 }
 
+// newMatcher builds a matcher. A keyword matches whole words unless it
+// ends in "*", which lets it end inside a word ("instruction*" matches
+// "instructions").
 func newMatcher(kws []string) *matcher {
-	m := &matcher{kw: kws}
+	m := &matcher{}
+	for _, k := range kws {
+		p := strings.HasSuffix(k, "*")
+		m.kw = append(m.kw, strings.TrimSuffix(k, "*"))
+		m.prefix = append(m.prefix, p)
+	}
+	kws = m.kw
 	for _, k := range kws {
 		for i := 0; i < len(k); i++ {
 			if m.class[k[i]] == 0 {
@@ -28,6 +41,11 @@ func newMatcher(kws []string) *matcher {
 		}
 	}
 	m.nclass++
+	// Upper case matches like lower case, so the matcher also works on
+	// text that was not normalised.
+	for c := 'A'; c <= 'Z'; c++ {
+		m.class[c] = m.class[c+'a'-'A']
+	}
 	// Trie.
 	type node struct {
 		next map[uint8]int32
@@ -75,28 +93,31 @@ func newMatcher(kws []string) *matcher {
 		}
 	}
 	m.out = make([][]int32, len(nodes))
+	m.final = make([]bool, len(nodes))
 	for i := range nodes {
 		m.out[i] = nodes[i].out
+		m.final[i] = len(nodes[i].out) > 0
 	}
 	return m
 }
 
 // find calls fn for every keyword occurrence that starts at a word
-// boundary (and, for keywords of three bytes or fewer, also ends at one),
-// so "ai" does not fire inside "maintain".
+// boundary and, unless the keyword is a prefix, ends at one, so "ai" does
+// not fire inside "maintain".
 func (m *matcher) find(s string, fn func(hit)) {
 	state := int32(0)
 	nc := m.nclass
+	delta, final, class := m.delta, m.final, &m.class
 	for i := 0; i < len(s); i++ {
-		state = m.delta[int(state)*nc+int(m.class[s[i]])]
-		if out := m.out[state]; len(out) > 0 {
-			for _, id := range out {
+		state = delta[int(state)*nc+int(class[s[i]])]
+		if final[state] {
+			for _, id := range m.out[state] {
 				k := m.kw[id]
 				start := i + 1 - len(k)
 				if isWordByte(k[0]) && start > 0 && isWordByte(s[start-1]) {
 					continue
 				}
-				if len(k) <= 3 && isWordByte(k[len(k)-1]) && i+1 < len(s) && isWordByte(s[i+1]) {
+				if !m.prefix[id] && isWordByte(k[len(k)-1]) && i+1 < len(s) && isWordByte(s[i+1]) {
 					continue
 				}
 				fn(hit{kw: id, end: i + 1})
@@ -106,5 +127,5 @@ func (m *matcher) find(s string, fn func(hit)) {
 }
 
 func isWordByte(c byte) bool {
-	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '_' || c >= 0x80
+	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') || c == '_' || c >= 0x80
 }

@@ -139,27 +139,42 @@ var rot13Words = newMatcher([]string{
 	"qvfertneq",     // disregard
 	"erirny",        // reveal
 	"rkrphgr",       // execute
+	"rot13", "rot-13", "rot 13",
 })
 
+// rot13Hint is the number of rot13Words entries that are rot13 words;
+// the ones after it name the encoding outright.
+const rot13Hint = 8
+
 func decodeROT13(s string, add func(Segment) bool) {
-	lower := strings.ToLower(s)
-	if strings.Contains(lower, "rot13") || strings.Contains(lower, "rot-13") || strings.Contains(lower, "rot 13") {
+	var hits []hit
+	hinted := false
+	rot13Words.find(s, func(h hit) {
+		if h.kw >= rot13Hint {
+			hinted = true
+		} else {
+			hits = append(hits, h)
+		}
+	})
+	if hinted {
 		if len(s) <= maxDecodeLen {
 			add(Segment{Encoding: "rot13", Start: 0, End: len(s), Text: rot13(s)})
 		}
 		return
 	}
 	last := -1
-	rot13Words.find(lower, func(h hit) {
+	for _, h := range hits {
 		if h.end <= last {
-			return
+			continue
 		}
 		a := max(0, h.end-300)
 		b := min(len(s), h.end+300)
 		a, b = snapRune(s, a), snapRune(s, b)
 		last = b
-		add(Segment{Encoding: "rot13", Start: a, End: b, Text: rot13(s[a:b])})
-	})
+		if !add(Segment{Encoding: "rot13", Start: a, End: b, Text: rot13(s[a:b])}) {
+			return
+		}
+	}
 }
 
 func snapRune(s string, i int) int {

@@ -24,8 +24,15 @@ const (
 // modeSeed separates the shared copy of a feature from the per-mode copies.
 var modeSeed = [3]uint32{0, 0x27d4eb2f, 0x165667b1} // shared, prompt, context
 
-// featurize appends the features of t to dst in position order.
+// featurize appends the features of t to dst (words first, then 4-grams).
 func featurize(dst []feature, t string) []feature {
+	forFeatures(t, func(pos int, h uint32) { dst = append(dst, feature{int32(pos), h}) })
+	return dst
+}
+
+// forFeatures calls fn with the start offset and hash of every feature of
+// t, without allocating.
+func forFeatures(t string, fn func(pos int, h uint32)) {
 	var prev uint32
 	havePrev := false
 	for i := 0; i < len(t); {
@@ -38,9 +45,9 @@ func featurize(dst []feature, t string) []feature {
 				h = (h ^ uint32(t[j])) * 16777619
 				j++
 			}
-			dst = append(dst, feature{int32(i), mix(h ^ seedUnigram)})
+			fn(i, mix(h^seedUnigram))
 			if havePrev {
-				dst = append(dst, feature{int32(i), mix(prev*31 ^ h ^ seedBigram)})
+				fn(i, mix(prev*31^h^seedBigram))
 			}
 			prev, havePrev = h, true
 			i = j
@@ -49,9 +56,9 @@ func featurize(dst []feature, t string) []feature {
 		default:
 			// Punctuation is a token of its own: "<|", "###", "```".
 			h := (uint32(2166136261) ^ uint32(c)) * 16777619
-			dst = append(dst, feature{int32(i), mix(h ^ seedUnigram)})
+			fn(i, mix(h^seedUnigram))
 			if havePrev {
-				dst = append(dst, feature{int32(i), mix(prev*31 ^ h ^ seedBigram)})
+				fn(i, mix(prev*31^h^seedBigram))
 			}
 			prev, havePrev = h, true
 			i++
@@ -61,10 +68,9 @@ func featurize(dst []feature, t string) []feature {
 	for i := 0; i < len(t); i++ {
 		g = g<<8 | uint32(t[i])
 		if i >= 3 {
-			dst = append(dst, feature{int32(i - 3), mix(g ^ seedGram4)})
+			fn(i-3, mix(g^seedGram4))
 		}
 	}
-	return dst
 }
 
 func isTokenByte(c byte) bool {

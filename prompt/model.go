@@ -127,23 +127,33 @@ type WindowScore struct {
 // half a window, the last window flush with the end) and returns every
 // window's probability. feats is scratch space.
 func (m *Model) scoreWindows(t string, mode int, feats []feature) ([]WindowScore, []feature) {
-	feats = featurize(feats[:0], t)
-	if len(feats) == 0 {
+	n := len(t)
+	if n == 0 {
 		return nil, feats
 	}
 	mask := uint32(1)<<m.Bits - 1
 	seed := modeSeed[mode]
-	n := len(t)
 	// Prefix sums of weight and feature count by position.
-	sum := make([]float32, n+1)
-	cnt := make([]int32, n+1)
-	for _, f := range feats {
-		sum[f.pos+1] += m.W[f.h&mask] + m.W[mix(f.h^seed)&mask]
-		cnt[f.pos+1] += 2
+	buf := scorePool.Get().(*scoreBuf)
+	defer scorePool.Put(buf)
+	if cap(buf.sum) < n+1 {
+		buf.sum = make([]float32, n+1)
+		buf.cnt = make([]int32, n+1)
 	}
+	sum, cnt := buf.sum[:n+1], buf.cnt[:n+1]
+	clear(sum)
+	clear(cnt)
+	w := m.W
+	forFeatures(t, func(pos int, h uint32) {
+		sum[pos+1] += w[h&mask] + w[mix(h^seed)&mask]
+		cnt[pos+1] += 2
+	})
 	for i := 1; i <= n; i++ {
 		sum[i] += sum[i-1]
 		cnt[i] += cnt[i-1]
+	}
+	if cnt[n] == 0 {
+		return nil, feats
 	}
 	bias := float64(m.Bias[modeShared] + m.Bias[mode])
 	score := func(a, b int) WindowScore {
@@ -154,20 +164,21 @@ func (m *Model) scoreWindows(t string, mode int, feats []feature) ([]WindowScore
 		}
 		return WindowScore{Start: a, End: b, P: sigmoid(z)}
 	}
-	w := m.Window
-	if n <= w+w/2 {
-		return []WindowScore{score(0, n)}, feats
-	}
 	var out []WindowScore
-	for a := 0; ; a += w / 2 {
-		if a+w >= n {
-			out = append(out, score(max(0, n-w), n))
-			break
-		}
-		out = append(out, score(a, a+w))
+	for _, sp := range windowSpans(n, m.Window) {
+		out = append(out, score(sp[0], sp[1]))
 	}
 	return out, feats
 }
+
+type scoreBuf struct {
+	sum []float32
+	cnt []int32
+}
+
+// scorePool recycles the prefix-sum buffers: a check allocates almost
+// nothing per byte.
+var scorePool = sync.Pool{New: func() any { return new(scoreBuf) }}
 
 func sigmoid(z float64) float64 {
 	if z < -30 {

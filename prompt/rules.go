@@ -30,15 +30,29 @@ type Rule struct {
 	// ContextOnly rules describe text that is normal from the user but an
 	// attack inside content the agent reads ("run this command").
 	ContextOnly bool `yaml:"context_only"`
-	// Window is how many bytes around a keyword the pattern may span.
+	// Before and Window are how many bytes before and after a keyword
+	// the pattern may span (defaults 80 and 200).
+	Before   int `yaml:"before"`
 	Window   int `yaml:"window"`
+	// Multiline lets the pattern span lines; other rules only see the
+	// line around the keyword, which keeps benign text cheap.
+	Multiline bool `yaml:"multiline"`
 	Examples struct {
 		Match   []string `yaml:"match"`
 		NoMatch []string `yaml:"no_match"`
 	} `yaml:"examples"`
 
 	re *regexp.Regexp
+	// anch is the pattern anchored at its start, for rules whose match
+	// begins at (or within Before bytes of) the keyword: an anchored
+	// attempt stops as soon as the text stops fitting, far cheaper than an
+	// unanchored search of the window.
+	anch *regexp.Regexp
 }
+
+// maxAnchoredBefore is the largest Before for which rules are matched by
+// anchored attempts at each position up to the keyword.
+const maxAnchoredBefore = 10
 
 type ruleFile struct {
 	Category string  `yaml:"category"`
@@ -107,18 +121,26 @@ func (r *Rule) compile() error {
 		return fmt.Errorf("no keywords: every rule needs keywords for the prefilter")
 	}
 	for _, k := range r.Keywords {
-		if k == "" || k != strings.ToLower(k) {
+		if strings.TrimSuffix(k, "*") == "" || k != strings.ToLower(k) {
 			return fmt.Errorf("keyword %q must be non-empty lower case (text is normalised to lower case)", k)
 		}
 	}
 	if r.Window == 0 {
-		r.Window = 300
+		r.Window = 200
 	}
-	re, err := regexp.Compile(r.Pattern)
+	if r.Before == 0 {
+		r.Before = 80
+	}
+	// "^" would match at every window start; the text is matched behind a
+	// line break instead (see Match).
+	re, err := regexp.Compile(strings.ReplaceAll(r.Pattern, "(^|\\n)", "(\\n)"))
 	if err != nil {
 		return fmt.Errorf("pattern: %w", err)
 	}
 	r.re = re
+	if r.Before <= maxAnchoredBefore {
+		r.anch = regexp.MustCompile(`^(?:` + re.String() + `)`)
+	}
 	return nil
 }
 
@@ -148,17 +170,50 @@ type Match struct {
 
 // Match runs the signatures over normalised text t. With context false,
 // rules that only apply to untrusted content are skipped.
+//
+// Each rule's pattern runs only on a window around its keyword hits
+// (Before bytes before, Window bytes after), which keeps the cost on
+// benign text close to one Aho-Corasick pass. Patterns written with
+// "(^|\n)" see the text as if it began with a line break, so the anchor
+// means a line start even inside a window.
 func (rs *RuleSet) Match(t string, context bool) []Match {
 	type span struct{ a, b int }
-	windows := map[int][]span{}
+	var windows map[int][]span
+	var out []Match
+	lastAnch := map[int]int{}
 	rs.kw.find(t, func(h hit) {
 		for _, ri := range rs.kwRule[h.kw] {
 			r := rs.Rules[ri]
 			if r.ContextOnly && !context {
 				continue
 			}
-			a := h.end - len(rs.kw.kw[h.kw]) - r.Window
-			b := h.end + r.Window
+			hs := h.end - len(rs.kw.kw[h.kw])
+			a, b := max(hs-r.Before, 0), min(h.end+r.Window, len(t))
+			if !r.Multiline {
+				if nl := strings.LastIndexByte(t[a:hs], '\n'); nl >= 0 {
+					a += nl + 1
+				}
+				if nl := strings.IndexByte(t[h.end:b], '\n'); nl >= 0 {
+					b = h.end + nl
+				}
+			}
+			if r.anch != nil {
+				if last, ok := lastAnch[ri]; ok && hs < last {
+					continue
+				}
+				for p := a; p <= hs; p++ {
+					if loc := r.anch.FindStringIndex(t[p:b]); loc != nil && loc[1] > 0 {
+						s, e := trimSpan(t, p, p+loc[1])
+						out = append(out, Match{Rule: r, Start: s, End: e})
+						lastAnch[ri] = p + loc[1]
+						break
+					}
+				}
+				continue
+			}
+			if windows == nil {
+				windows = map[int][]span{}
+			}
 			ws := windows[ri]
 			if n := len(ws); n > 0 && a <= ws[n-1].b {
 				ws[n-1].b = max(ws[n-1].b, b)
@@ -169,37 +224,26 @@ func (rs *RuleSet) Match(t string, context bool) []Match {
 		}
 	})
 	if len(windows) == 0 {
-		return nil
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+		return out
 	}
-	var out []Match
+	// t1 is t behind a line break; offsets in t1 are one more than in t.
+	t1 := "\n" + t
 	for ri := range rs.Rules {
 		ws := windows[ri]
 		last := -1
 		for _, w := range ws {
 			a, b := max(w.a, 0), min(w.b, len(t))
-			// Start at a line start so "(^|\n)" anchors mean what they say.
-			if nl := strings.LastIndexByte(t[max(a-1000, 0):a], '\n'); nl >= 0 {
-				a = max(a-1000, 0) + nl + 1
-			} else if a-1000 <= 0 {
-				a = 0
-			}
-			if e := strings.IndexByte(t[b:], '\n'); e >= 0 && e < 200 {
-				b += e
-			}
-			for _, m := range rs.Rules[ri].re.FindAllStringIndex(t[a:b], -1) {
-				s, e := a+m[0], a+m[1]
+			// Window [a,b) of t is [a+1,b+1) of t1; start one byte early so a
+			// line break just before the window is seen.
+			for _, m := range rs.Rules[ri].re.FindAllStringIndex(t1[a:b+1], -1) {
+				s, e := a+m[0]-1, a+m[1]-1
 				if s < last {
 					continue
 				}
-				// Trim the whitespace a pattern may swallow at its ends.
-				for s < e && (t[s] == ' ' || t[s] == '\n') {
-					s++
-				}
-				for e > s && (t[e-1] == ' ' || t[e-1] == '\n') {
-					e--
-				}
+				s, e = trimSpan(t, max(s, 0), e)
 				out = append(out, Match{Rule: rs.Rules[ri], Start: s, End: e})
-				last = a + m[1]
+				last = a + m[1] - 1
 			}
 		}
 	}
@@ -230,4 +274,15 @@ func (rs *RuleSet) CheckExamples() []error {
 		}
 	}
 	return errs
+}
+
+// trimSpan drops the whitespace a pattern may swallow at its ends.
+func trimSpan(t string, s, e int) (int, int) {
+	for s < e && (t[s] == ' ' || t[s] == '\n') {
+		s++
+	}
+	for e > s && (t[e-1] == ' ' || t[e-1] == '\n') {
+		e--
+	}
+	return s, e
 }
