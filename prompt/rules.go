@@ -32,12 +32,12 @@ type Rule struct {
 	ContextOnly bool `yaml:"context_only"`
 	// Before and Window are how many bytes before and after a keyword
 	// the pattern may span (defaults 80 and 200).
-	Before   int `yaml:"before"`
-	Window   int `yaml:"window"`
+	Before int `yaml:"before"`
+	Window int `yaml:"window"`
 	// Multiline lets the pattern span lines; other rules only see the
 	// line around the keyword, which keeps benign text cheap.
 	Multiline bool `yaml:"multiline"`
-	Examples struct {
+	Examples  struct {
 		Match   []string `yaml:"match"`
 		NoMatch []string `yaml:"no_match"`
 	} `yaml:"examples"`
