@@ -210,6 +210,7 @@ func interpolate(s string, src []byte, b *pattern.Bindings) string {
 	})
 	sort.Slice(names, func(i, j int) bool { return len(names[i].Name) > len(names[j].Name) })
 	for _, x := range names {
+		s = strings.ReplaceAll(s, "$..."+x.Name, x.Text(src))
 		s = strings.ReplaceAll(s, "$"+x.Name, x.Text(src))
 	}
 	return s

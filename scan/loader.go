@@ -20,8 +20,9 @@ import (
 )
 
 var (
-	cweID   = regexp.MustCompile(`(?i)^\s*CWE-(\d+)`)
-	mvToken = regexp.MustCompile(`^\$[A-Z_][A-Z0-9_]*$`)
+	cweID    = regexp.MustCompile(`(?i)^\s*CWE-(\d+)`)
+	mvToken  = regexp.MustCompile(`^\$[A-Z_][A-Z0-9_]*$`)
+	mvInText = regexp.MustCompile(`\$(?:\.\.\.)?[A-Z_][A-Z0-9_]*`)
 )
 
 // LoadRules reads rules from YAML files or directories of them (.yaml,
@@ -239,7 +240,35 @@ func (p *parser) rule(n *yaml.Node) (*Rule, error) {
 		return nil, p.errf(n, "rule %s has more than one of pattern, patterns, pattern-either, pattern-regex", r.ID)
 	}
 	r.formula = formulas[0]
+	if r.Fix != "" {
+		bound := map[string]bool{}
+		r.formula.metavariables(bound)
+		for _, mv := range mvInText.FindAllString(r.Fix, -1) {
+			if !bound[strings.TrimPrefix(mv[1:], "...")] {
+				return nil, p.errf(n, "rule %s: fix uses %s, which no pattern binds", r.ID, mv)
+			}
+		}
+	}
 	return r, nil
+}
+
+// metavariables collects the names ($X without '$') the formula's patterns
+// mention.
+func (f *formula) metavariables(out map[string]bool) {
+	if f == nil {
+		return
+	}
+	for _, m := range mvInText.FindAllString(f.pattern, -1) {
+		out[strings.TrimPrefix(m[1:], "...")] = true
+	}
+	for _, s := range f.subs {
+		s.metavariables(out)
+	}
+	for _, t := range f.terms {
+		if t.kind != termNot && t.kind != termNotInside {
+			t.f.metavariables(out)
+		}
+	}
 }
 
 func langNames() string {

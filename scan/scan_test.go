@@ -133,6 +133,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad focus", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    patterns:\n      - pattern: f($X)\n      - focus-metavariable: X\n", "not a metavariable"},
 		{"not yaml", "rules: [\n", "invalid YAML"},
 		{"empty", "", "empty rule file"},
+		{"unbound fix", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    pattern: f($X)\n    fix: g($Y)\n", "fix uses $Y, which no pattern binds"},
 		{"taint mode", "rules:\n  - id: a\n    mode: taint\n", `test.yaml:3: unsupported key "mode" in a rule: Airlock implements a subset`},
 	}
 	for _, tt := range tests {
