@@ -46,7 +46,7 @@ func secretGroup(r *rule, b []byte, loc []int) (start, end int, name string) {
 // secretName decides afterwards whether the whole name is a secret's.
 var assignKeywords = [][]byte{
 	[]byte("password"), []byte("passwd"), []byte("passphrase"), []byte("pwd"), []byte("secret"),
-	[]byte("token"), []byte("key"), []byte("credential"),
+	[]byte("token"), []byte("key"), []byte("cred"), []byte("pw"), []byte("bearer"),
 }
 
 // Limits of an assignment: names and values beyond these are not
@@ -96,6 +96,8 @@ func assignments(line []byte) []candidate {
 			}
 			lastName = ns
 			if c, ok := valueAfter(line, ns, ne); ok {
+				out = append(out, c)
+			} else if c, ok := valueBefore(line, ns, ne); ok {
 				out = append(out, c)
 			}
 		}
@@ -181,6 +183,41 @@ func valueAfter(line []byte, ns, ne int) (candidate, bool) {
 		return candidate{}, false
 	}
 	return candidate{start: p, end: end, name: name, unquoted: true}, true
+}
+
+// valueBefore recognises a comparison written literal first:
+// "…" == password, '…' !== token.
+func valueBefore(line []byte, ns, ne int) (candidate, bool) {
+	p := ns - 1
+	for p >= 0 && (line[p] == ' ' || line[p] == '\t') {
+		p--
+	}
+	if p < 2 || line[p] != '=' || (line[p-1] != '=' && line[p-1] != '!') {
+		return candidate{}, false
+	}
+	p -= 2
+	if p >= 0 && line[p] == '=' || p >= 0 && line[p] == '!' {
+		p-- // === and !==
+	}
+	for p >= 0 && (line[p] == ' ' || line[p] == '\t') {
+		p--
+	}
+	if p < 1 {
+		return candidate{}, false
+	}
+	q := line[p]
+	if q != '"' && q != '\'' && q != '`' {
+		return candidate{}, false
+	}
+	end := p
+	start := end - 1
+	for start >= 0 && line[start] != q && line[start] != '\\' && end-start <= maxValueLen {
+		start--
+	}
+	if start < 0 || line[start] != q || end-start-1 < minQuotedLen || end-start-1 > maxValueLen {
+		return candidate{}, false
+	}
+	return candidate{start: start + 1, end: end, name: string(line[ns:ne])}, true
 }
 
 // typeThenEquals recognises ": Type =" after a name and returns the

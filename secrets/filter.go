@@ -50,7 +50,8 @@ var (
 // secretWords are the name segments that say a variable holds a secret;
 // the bool says whether it is a password (short, human-chosen values).
 var secretWords = map[string]bool{
-	"password": true, "passwd": true, "passphrase": true, "pwd": true, "pass": true,
+	"password": true, "passwd": true, "passphrase": true, "pwd": true, "pass": true, "pw": true,
+	"cred": false, "creds": false, "bearer": false,
 	"secret": false, "secrets": false, "token": false, "credential": false, "credentials": false,
 	"apikey": false, "accesskey": false, "privatekey": false, "authkey": false, "authtoken": false,
 	"secretkey": false, "accesstoken": false, "refreshtoken": false, "clientsecret": false,
@@ -141,12 +142,17 @@ func secretName(name string) (ok, password bool) {
 	return ok, password
 }
 
+// reAuthScheme is an HTTP authorization scheme in front of a token.
+var reAuthScheme = regexp.MustCompile(`^(?i:bearer|basic|token|digest)[: ]+`)
+
 // acceptGeneric decides whether name = value is a hard-coded secret.
 func acceptGeneric(name, value string) bool {
 	ok, password := secretName(name)
 	if !ok {
 		return false
 	}
+	// "Bearer: <token>" is judged by the token.
+	value = reAuthScheme.ReplaceAllString(value, "")
 	if strings.ContainsAny(value, " \t") || strings.Contains(value, "://") ||
 		strings.HasPrefix(value, "/") || strings.HasPrefix(value, "./") || strings.HasPrefix(value, "~/") ||
 		reDottedName.MatchString(value) || reWords.MatchString(value) || reEnvName.MatchString(value) ||

@@ -185,6 +185,11 @@ var examples = map[string]struct{ match, noMatch []example }{
 			exAt("config.yaml", "database:\n  password: Zq8w!rT3vK\n"),
 			exAt(".env", "STRIPE_SECRET=gPDcgaE40o1C6xc4sohdmM0Lm7exG3lC"),
 			exAt("app.properties", "spring.datasource.password=Zq8w!rT3vK"),
+			exAt("auth.go", `if "Zq8w!rT3vK" == password {`),
+			exAt("auth.js", `if ('gPDcgaE40o1C6xc4sohdmM0Lm7exG3lC' !== token) return;`),
+			exAt("main.go", `pw = "Zq8w!rT3vK"`),
+			exAt("main.go", `const cred = "gPDcgaE40o1C6xc4sohdmM0Lm7exG3lC"`),
+			exAt("main.go", `bearer := "Bearer: gPDcgaE40o1C6xc4sohdmM0Lm7exG3lC"`),
 		},
 		noMatch: []example{
 			ex(`password = os.environ["DB_PASSWORD"]`),
@@ -207,6 +212,10 @@ var examples = map[string]struct{ match, noMatch []example }{
 			exAt("main.py", `password = Zq8w!rT3vK1234`), // unquoted in code is an expression
 			exAt("app/settings_test.py", `password = "Zq8w!rT3vK"`),
 			exAt("testdata/config.yaml", "password: Zq8w!rT3vK"),
+			exAt("main.go", `pwned := "Zq8w!rT3vK"`),
+			exAt("main.go", `if "Zq8w!rT3vK" == name {`),
+			exAt("main.go", `if x == password {`),
+			ex(`docs = "See https://example.org/password-reset"`),
 		},
 	},
 }
