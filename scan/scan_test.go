@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -225,5 +226,24 @@ rules:
 	want := []string{"inside:a.py:3:10", "regex:a.py:7:3"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestScanDeepNestingAndTimeout(t *testing.T) {
+	e := New(mustParse(t, evalRule))
+	deep := "x = " + strings.Repeat("[", 20000) + "eval(a)" + strings.Repeat("]", 20000) + "\n"
+	fs, err := e.Scan(context.Background(), "deep.py", "python", []byte(deep))
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("deep nesting: got %d findings, %v", len(fs), err)
+	}
+	big := []byte(strings.Repeat("eval(a)\nif x:\n    y = [i for i in range(10)]\n", 100000))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := e.Scan(ctx, "big.py", "python", big); err == nil {
+		t.Error("want a timeout error")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("timeout took %v to take effect", d)
 	}
 }

@@ -265,6 +265,9 @@ func (p *Pattern) extract(t *lang.Tree, start, end uint32) error {
 	if len(p.seq) == 1 {
 		p.root, p.seq = p.seq[0], nil
 	}
+	if p.root == nil && len(p.seq) == 0 {
+		return fmt.Errorf("pattern contains no code")
+	}
 	return nil
 }
 
