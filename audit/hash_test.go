@@ -3,8 +3,11 @@ package audit
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func sha256hex(s string) string {
@@ -67,6 +70,39 @@ func FuzzHashUnambiguous(f *testing.F) {
 		r2 := Record{Agent: s[:cut], Session: s[cut:]}
 		if Hash(&r1) == Hash(&r2) {
 			t.Errorf("agent/session %q|%q and %q|%q hash the same", a, b, s[:cut], s[cut:])
+		}
+	})
+}
+
+// FuzzNormalise feeds arbitrary text and JSON to Append's normalisation.
+// Whatever it accepts must be storable by every backend (valid UTF-8, no
+// NUL, JSON arrays) and stable: normalising again, as a record read back
+// from the store would be, must not change its hash.
+func FuzzNormalise(f *testing.F) {
+	f.Add("ls -la", []byte(`[]`), []byte(`[{"detector":"command","state":"ok","micros":1}]`))
+	f.Add("bad \xff\x00", []byte(" [ {\"a\" : 1} ] "), []byte("null"))
+	f.Add("", []byte(`{"a":1}`), []byte(`[`))
+	f.Fuzz(func(t *testing.T, text string, findings, detectors []byte) {
+		r := &Record{Summary: text, Reason: text, Decision: "ask", Findings: findings, Detectors: detectors,
+			Time: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		if err := normalise(r); err != nil {
+			return
+		}
+		for _, s := range []string{r.Summary, r.Reason, string(r.Findings), string(r.Detectors)} {
+			if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+				t.Fatalf("unstorable text after normalise: %q", s)
+			}
+		}
+		if !json.Valid(r.Findings) || r.Findings[0] != '[' || !json.Valid(r.Detectors) || r.Detectors[0] != '[' {
+			t.Fatalf("not JSON arrays: %s / %s", r.Findings, r.Detectors)
+		}
+		h := Hash(r)
+		again := *r
+		if err := normalise(&again); err != nil {
+			t.Fatalf("second normalise failed: %v", err)
+		}
+		if Hash(&again) != h {
+			t.Fatalf("normalise is not idempotent: %q vs %q", r.Findings, again.Findings)
 		}
 	})
 }
