@@ -58,7 +58,7 @@ func ExtractLang(ctx context.Context, lang, path string, src []byte) ([]Use, err
 		ctx: ctx, lang: lang, path: path, src: src,
 		aliases: map[string]string{}, consts: map[string]string{},
 		decoded: map[string]bool{}, fetched: map[string]bool{},
-		seen: map[string]bool{},
+		seen: map[string]bool{}, kinds: map[uintptr]string{},
 	}
 	root := tree.RootNode()
 	x.walk(root, x.declare)
@@ -95,6 +95,22 @@ type extractor struct {
 	hasDecode        bool
 	evalUse          *Use
 	cgo              bool
+	// kinds caches node kinds by node id: Node.Kind is a cgo call that
+	// allocates, and every pass asks again.
+	kinds map[uintptr]string
+}
+
+func (x *extractor) kind(n *sitter.Node) string {
+	if n == nil {
+		return ""
+	}
+	id := n.Id()
+	if k, ok := x.kinds[id]; ok {
+		return k
+	}
+	k := n.Kind()
+	x.kinds[id] = k
+	return k
 }
 
 // walk visits nodes in document order, parents before children; visit
@@ -178,7 +194,7 @@ func (x *extractor) add(n *sitter.Node, c Cap, detail, why string, sensitive boo
 
 // isString reports whether n is a string literal node of the language.
 func (x *extractor) isString(n *sitter.Node) bool {
-	switch n.Kind() {
+	switch x.kind(n) {
 	case "string", "template_string", "interpreted_string_literal", "raw_string_literal", "string_literal", "raw_string", "text_block":
 		return true
 	}
@@ -188,7 +204,7 @@ func (x *extractor) isString(n *sitter.Node) bool {
 // strValue is the literal's text without quotes or prefixes.
 func (x *extractor) strValue(n *sitter.Node) string {
 	s := x.text(n)
-	if x.lang == Shell && n.Kind() == "word" {
+	if x.lang == Shell && x.kind(n) == "word" {
 		return s
 	}
 	s = strings.TrimLeft(s, "rbufRBUF@$")
@@ -265,7 +281,7 @@ func (x *extractor) declare(n *sitter.Node) bool {
 	case Java:
 		x.declareJava(n)
 	}
-	if x.isString(n) || (x.lang == Shell && n.Kind() == "word") {
+	if x.isString(n) || (x.lang == Shell && x.kind(n) == "word") {
 		if !x.isDocstring(n) {
 			x.strs = append(x.strs, strLit{x.strValue(n), n})
 		}
@@ -278,7 +294,7 @@ func (x *extractor) isDocstring(n *sitter.Node) bool {
 		return false
 	}
 	p := n.Parent()
-	return p != nil && p.Kind() == "expression_statement" && p.NamedChildCount() == 1
+	return p != nil && x.kind(p) == "expression_statement" && p.NamedChildCount() == 1
 }
 
 // constant records `name = "literal"` in any of the languages.
@@ -286,24 +302,24 @@ func (x *extractor) constant(name, value *sitter.Node) {
 	if name == nil || value == nil {
 		return
 	}
-	if value.Kind() == "expression_list" && value.NamedChildCount() == 1 {
+	if x.kind(value) == "expression_list" && value.NamedChildCount() == 1 {
 		value = value.NamedChild(0)
 	}
-	if name.Kind() == "expression_list" && name.NamedChildCount() == 1 {
+	if x.kind(name) == "expression_list" && name.NamedChildCount() == 1 {
 		name = name.NamedChild(0)
 	}
-	if name.Kind() != "identifier" || !x.isString(value) {
+	if x.kind(name) != "identifier" || !x.isString(value) {
 		return
 	}
 	x.consts[x.text(name)] = x.strValue(value)
 }
 
 func (x *extractor) declarePython(n *sitter.Node) {
-	switch n.Kind() {
+	switch x.kind(n) {
 	case "import_statement":
 		for i := uint(0); i < n.NamedChildCount(); i++ {
 			c := n.NamedChild(i)
-			if c.Kind() == "aliased_import" {
+			if x.kind(c) == "aliased_import" {
 				x.aliases[x.text(c.ChildByFieldName("alias"))] = x.text(c.ChildByFieldName("name"))
 			}
 		}
@@ -314,7 +330,7 @@ func (x *extractor) declarePython(n *sitter.Node) {
 			if n.FieldNameForNamedChild(uint32(i)) != "name" {
 				continue
 			}
-			switch c.Kind() {
+			switch x.kind(c) {
 			case "dotted_name":
 				x.aliases[x.text(c)] = mod + "." + x.text(c)
 			case "aliased_import":
@@ -332,27 +348,27 @@ func jsModule(s string) string {
 }
 
 func (x *extractor) declareJS(n *sitter.Node) {
-	switch n.Kind() {
+	switch x.kind(n) {
 	case "variable_declarator":
 		name, value := n.ChildByFieldName("name"), n.ChildByFieldName("value")
 		x.constant(name, value)
 		if value == nil || name == nil {
 			return
 		}
-		if value.Kind() == "await_expression" && value.NamedChildCount() > 0 {
+		if x.kind(value) == "await_expression" && value.NamedChildCount() > 0 {
 			value = value.NamedChild(0)
 		}
 		mod, ok := x.requireOf(value)
 		if !ok {
 			return
 		}
-		switch name.Kind() {
+		switch x.kind(name) {
 		case "identifier":
 			x.aliases[x.text(name)] = mod
 		case "object_pattern":
 			for i := uint(0); i < name.NamedChildCount(); i++ {
 				c := name.NamedChild(i)
-				switch c.Kind() {
+				switch x.kind(c) {
 				case "shorthand_property_identifier_pattern":
 					x.aliases[x.text(c)] = mod + "." + x.text(c)
 				case "pair_pattern":
@@ -368,12 +384,12 @@ func (x *extractor) declareJS(n *sitter.Node) {
 		mod := jsModule(x.strValue(src))
 		for i := uint(0); i < n.NamedChildCount(); i++ {
 			clause := n.NamedChild(i)
-			if clause.Kind() != "import_clause" {
+			if x.kind(clause) != "import_clause" {
 				continue
 			}
 			for j := uint(0); j < clause.NamedChildCount(); j++ {
 				c := clause.NamedChild(j)
-				switch c.Kind() {
+				switch x.kind(c) {
 				case "identifier":
 					x.aliases[x.text(c)] = mod
 				case "namespace_import":
@@ -398,7 +414,7 @@ func (x *extractor) declareJS(n *sitter.Node) {
 
 // requireOf returns the module of a `require("m")` or `import("m")` call.
 func (x *extractor) requireOf(n *sitter.Node) (string, bool) {
-	if n == nil || n.Kind() != "call_expression" {
+	if n == nil || x.kind(n) != "call_expression" {
 		return "", false
 	}
 	fn := x.text(n.ChildByFieldName("function"))
@@ -413,7 +429,7 @@ func (x *extractor) requireOf(n *sitter.Node) (string, bool) {
 }
 
 func (x *extractor) declareGo(n *sitter.Node) {
-	switch n.Kind() {
+	switch x.kind(n) {
 	case "import_spec":
 		path := x.strValue(n.ChildByFieldName("path"))
 		if path == "C" {
@@ -434,11 +450,11 @@ func (x *extractor) declareGo(n *sitter.Node) {
 }
 
 func (x *extractor) declareJava(n *sitter.Node) {
-	switch n.Kind() {
+	switch x.kind(n) {
 	case "import_declaration":
 		for i := uint(0); i < n.NamedChildCount(); i++ {
 			c := n.NamedChild(i)
-			if c.Kind() == "scoped_identifier" {
+			if x.kind(c) == "scoped_identifier" {
 				full := x.text(c)
 				x.aliases[full[strings.LastIndexByte(full, '.')+1:]] = full
 			}
@@ -448,7 +464,7 @@ func (x *extractor) declareJava(n *sitter.Node) {
 	case "method_declaration":
 		for i := uint(0); i < n.NamedChildCount(); i++ {
 			c := n.NamedChild(i)
-			if c.Kind() == "modifiers" && strings.Contains(" "+x.text(c)+" ", " native ") {
+			if x.kind(c) == "modifiers" && strings.Contains(" "+x.text(c)+" ", " native ") {
 				x.add(n, CapNative, "JNI", "declares a JNI native method "+x.text(n.ChildByFieldName("name")), false)
 			}
 		}

@@ -33,7 +33,7 @@ func (x *extractor) cmdArgs(n *sitter.Node) []string {
 }
 
 func (x *extractor) visitShell(n *sitter.Node) bool {
-	switch n.Kind() {
+	switch x.kind(n) {
 	case "pipeline":
 		x.shellPipeline(n)
 	case "command":
@@ -41,8 +41,8 @@ func (x *extractor) visitShell(n *sitter.Node) bool {
 	case "file_redirect":
 		dest := n.ChildByFieldName("destination")
 		d := x.strValue(dest)
-		if dest != nil && (x.isString(dest) || dest.Kind() == "word" || dest.Kind() == "concatenation" || dest.Kind() == "simple_expansion") {
-			if dest.Kind() != "string" && dest.Kind() != "raw_string" {
+		if dest != nil && (x.isString(dest) || x.kind(dest) == "word" || x.kind(dest) == "concatenation" || x.kind(dest) == "simple_expansion") {
+			if x.kind(dest) != "string" && x.kind(dest) != "raw_string" {
 				d = x.text(dest)
 			}
 			x.shellPath(n, d, strings.HasPrefix(x.text(n), "<") && !strings.HasPrefix(x.text(n), "<>"))
@@ -54,7 +54,7 @@ func (x *extractor) visitShell(n *sitter.Node) bool {
 		}
 	case "simple_expansion", "expansion":
 		for i := uint(0); i < n.NamedChildCount(); i++ {
-			if c := n.NamedChild(i); c.Kind() == "variable_name" {
+			if c := n.NamedChild(i); x.kind(c) == "variable_name" {
 				x.envNamed(n, x.text(c))
 			}
 		}
@@ -209,7 +209,7 @@ func (x *extractor) shellDecodesOrFetches(n *sitter.Node) bool {
 			continue
 		}
 		x.walk(n.NamedChild(i), func(m *sitter.Node) bool {
-			if m.Kind() == "command" {
+			if x.kind(m) == "command" {
 				nm, args := x.cmdName(m), x.cmdArgs(m)
 				if shellNetwork[nm] || isShellDecoder(nm, args) {
 					found = true
@@ -234,7 +234,7 @@ func (x *extractor) shellPipeline(n *sitter.Node) {
 	source := ""
 	for i := uint(0); i < n.NamedChildCount(); i++ {
 		c := n.NamedChild(i)
-		if c.Kind() != "command" {
+		if x.kind(c) != "command" {
 			continue
 		}
 		name, args := x.cmdName(c), x.cmdArgs(c)

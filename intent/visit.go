@@ -26,7 +26,7 @@ func (x *extractor) visit(n *sitter.Node) bool {
 		return x.visitShell(n)
 	}
 	var c *call
-	switch n.Kind() {
+	switch x.kind(n) {
 	case "call":
 		fn := n.ChildByFieldName("function")
 		c = &call{node: n, name: x.resolve(normCallee(x.text(fn))), args: n.ChildByFieldName("arguments"), recv: fn}
@@ -93,7 +93,7 @@ func (x *extractor) track(n *sitter.Node) {
 // network call, directly or through a variable assigned from one.
 func (x *extractor) taints(n *sitter.Node) (decoded, fetched bool) {
 	x.walk(n, func(m *sitter.Node) bool {
-		switch m.Kind() {
+		switch x.kind(m) {
 		case "identifier":
 			t := x.text(m)
 			decoded = decoded || x.decoded[t]
@@ -117,7 +117,7 @@ func (x *extractor) taints(n *sitter.Node) (decoded, fetched bool) {
 }
 
 func (x *extractor) calleeName(m *sitter.Node) string {
-	switch m.Kind() {
+	switch x.kind(m) {
 	case "method_invocation":
 		name := x.text(m.ChildByFieldName("name"))
 		if obj := m.ChildByFieldName("object"); obj != nil {
@@ -142,7 +142,7 @@ func (x *extractor) bufferDecodes(m *sitter.Node) bool {
 func (x *extractor) identifiers(n *sitter.Node) []string {
 	var ids []string
 	x.walk(n, func(m *sitter.Node) bool {
-		if m.Kind() == "identifier" || m.Kind() == "shorthand_property_identifier_pattern" {
+		if x.kind(m) == "identifier" || x.kind(m) == "shorthand_property_identifier_pattern" {
 			ids = append(ids, x.text(m))
 		}
 		return true
@@ -162,12 +162,12 @@ func (x *extractor) lits(n *sitter.Node) (strs []string, ints []string, home boo
 		switch {
 		case x.isString(m):
 			strs = append(strs, x.strValue(m))
-			return m.Kind() == "template_string"
-		case m.Kind() == "identifier":
+			return x.kind(m) == "template_string"
+		case x.kind(m) == "identifier":
 			if v, ok := x.consts[x.text(m)]; ok {
 				strs = append(strs, v)
 			}
-		case m.Kind() == "integer" || m.Kind() == "number" || m.Kind() == "int_literal" || m.Kind() == "decimal_integer_literal":
+		case x.kind(m) == "integer" || x.kind(m) == "number" || x.kind(m) == "int_literal" || x.kind(m) == "decimal_integer_literal":
 			ints = append(ints, x.text(m))
 		}
 		return true
@@ -183,7 +183,7 @@ func (x *extractor) innerHas(c *call, k Cap) bool {
 	}
 	found := false
 	x.walk(c.recv, func(m *sitter.Node) bool {
-		switch m.Kind() {
+		switch x.kind(m) {
 		case "call", "call_expression", "method_invocation", "object_creation_expression", "new_expression":
 			if hasCap(classify(x.lang, x.calleeName(m)), k) {
 				found = true
@@ -209,13 +209,13 @@ func (x *extractor) direct(args *sitter.Node) (strs, ints []string) {
 			switch {
 			case x.isString(a):
 				strs = append(strs, x.strValue(a))
-			case a.Kind() == "identifier":
+			case x.kind(a) == "identifier":
 				if v, ok := x.consts[x.text(a)]; ok {
 					strs = append(strs, v)
 				}
-			case a.Kind() == "integer" || a.Kind() == "number" || a.Kind() == "int_literal" || a.Kind() == "decimal_integer_literal":
+			case x.kind(a) == "integer" || x.kind(a) == "number" || x.kind(a) == "int_literal" || x.kind(a) == "decimal_integer_literal":
 				ints = append(ints, x.text(a))
-			case depth == 0 && (a.Kind() == "tuple" || a.Kind() == "list" || a.Kind() == "array"):
+			case depth == 0 && (x.kind(a) == "tuple" || x.kind(a) == "list" || x.kind(a) == "array"):
 				visit(a, 1)
 			}
 		}
@@ -233,7 +233,7 @@ func (x *extractor) positional(args *sitter.Node) []string {
 	var out []string
 	for i := uint(0); i < args.NamedChildCount(); i++ {
 		a := args.NamedChild(i)
-		switch a.Kind() {
+		switch x.kind(a) {
 		case "keyword_argument", "object", "dictionary", "pair", "comment":
 			continue
 		}
@@ -358,7 +358,7 @@ func (x *extractor) pythonWriteMode(c *call) bool {
 		a := c.args.NamedChild(i)
 		var mode *sitter.Node
 		switch {
-		case a.Kind() == "keyword_argument" && x.text(a.ChildByFieldName("name")) == "mode":
+		case x.kind(a) == "keyword_argument" && x.text(a.ChildByFieldName("name")) == "mode":
 			mode = a.ChildByFieldName("value")
 		case i == 1 && x.isString(a):
 			mode = a
@@ -531,7 +531,7 @@ func (x *extractor) passedToChild(n *sitter.Node) bool {
 		if p == nil {
 			break
 		}
-		switch p.Kind() {
+		switch x.kind(p) {
 		case "keyword_argument", "pair":
 			k := p.ChildByFieldName("name")
 			if k == nil {
@@ -564,7 +564,7 @@ func (x *extractor) inProcessCall(n *sitter.Node) bool {
 		if p == nil {
 			return false
 		}
-		switch p.Kind() {
+		switch x.kind(p) {
 		case "call", "call_expression", "method_invocation", "new_expression", "object_creation_expression":
 			return hasCap(classify(x.lang, x.calleeName(p)), CapProcess)
 		}
@@ -591,9 +591,9 @@ func (x *extractor) envAccess(n *sitter.Node) {
 	var isEnv bool
 	switch x.lang {
 	case Python:
-		isEnv = (n.Kind() == "attribute" || n.Kind() == "identifier") && x.resolve(t) == "os.environ"
+		isEnv = (x.kind(n) == "attribute" || x.kind(n) == "identifier") && x.resolve(t) == "os.environ"
 	case JavaScript, TypeScript, TSX:
-		isEnv = n.Kind() == "member_expression" && strings.ReplaceAll(t, " ", "") == "process.env"
+		isEnv = x.kind(n) == "member_expression" && strings.ReplaceAll(t, " ", "") == "process.env"
 	}
 	if !isEnv {
 		return
@@ -602,7 +602,7 @@ func (x *extractor) envAccess(n *sitter.Node) {
 	if p == nil {
 		return
 	}
-	switch p.Kind() {
+	switch x.kind(p) {
 	case "subscript", "subscript_expression":
 		if x.text(p.ChildByFieldName("value")) == t || x.text(p.ChildByFieldName("object")) == t {
 			strs, _, _ := x.lits(p.ChildByFieldName("subscript"))
@@ -632,7 +632,7 @@ func (x *extractor) envAccess(n *sitter.Node) {
 		}
 		return
 	case "import_from_statement", "dotted_name", "aliased_import", "assignment":
-		if p.Kind() != "assignment" {
+		if x.kind(p) != "assignment" {
 			return
 		}
 	}
