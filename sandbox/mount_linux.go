@@ -94,10 +94,11 @@ func buildRoot(l *layout) error {
 			return step("mount "+d, err)
 		}
 	}
-	if l.Home != "" && l.Home != "/" {
+	if l.Home != "" && l.Home != "/" && !under(l.Home, "/home") && !under(l.Home, "/root") {
 		if err := os.MkdirAll(r+l.Home, 0o755); err != nil {
 			return step("mkdir home", err)
 		}
+		// A home elsewhere (HOME=/work/me) is hidden the same way.
 		if err := unix.Mount("tmpfs", r+l.Home, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755,size=64m"); err != nil {
 			return step("hide home", err)
 		}
@@ -116,13 +117,8 @@ func buildRoot(l *layout) error {
 	if err := unix.Mount("proc", r+"/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 		return step("mount /proc", err)
 	}
-	for _, p := range []string{"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"} {
-		if _, err := os.Lstat(r + p); err == nil {
-			if err := bindSame(r+p, "", true, true); err != nil {
-				return err
-			}
-		}
-	}
+	// /proc/sys and friends need no read-only bind: writing them needs
+	// capabilities in the initial user namespace, which nothing here has.
 	if err := os.MkdirAll(r+"/sys", 0o555); err != nil {
 		return step("mkdir /sys", err)
 	}

@@ -56,8 +56,10 @@ type Isolation struct {
 	// LimitsVia is how memory and process limits were enforced:
 	// "cgroup2", "cgroup1" or "rlimit".
 	LimitsVia string `json:"limits_via"`
-	Network   string `json:"network"` // "none", "loopback" or "proxy"
-	Proxy     string `json:"proxy,omitempty"`
+	// LimitsDetail says why a cgroup was not used, when it was not.
+	LimitsDetail string `json:"limits_detail,omitempty"`
+	Network      string `json:"network"` // "none", "loopback" or "proxy"
+	Proxy        string `json:"proxy,omitempty"`
 }
 
 // Layer is one protection layer's state.

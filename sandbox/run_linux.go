@@ -191,19 +191,37 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	}
 
 	// Limits: cgroup when we may create one, rlimits always.
-	cg, cgErr := newCgroup(fmt.Sprintf("airlock-%d-%d", os.Getpid(), start.UnixNano()%1e9), cfg.Limits)
-	switch {
-	case cg != nil && cg.version == 2:
-		rep.Isolation.LimitsVia = "cgroup2"
-	case cg != nil:
-		rep.Isolation.LimitsVia = "cgroup1"
-	default:
-		rep.Isolation.LimitsVia = "rlimit"
-		rep.Warnings = append(rep.Warnings, "no cgroup could be created ("+cgErr.Error()+"); memory and process limits are per-process rlimits, and hitting them is not detected")
+	// Creating a memory cgroup takes a millisecond or two; do it while
+	// the init starts, which waits for its config before doing anything.
+	type cgResult struct {
+		cg  *cgroup
+		err error
 	}
-	if cg != nil {
-		defer cg.remove()
+	cgCh := make(chan cgResult, 1)
+	go func() {
+		cg, err := newCgroup(fmt.Sprintf("airlock-%d-%d", os.Getpid(), start.UnixNano()%1e9), cfg.Limits)
+		cgCh <- cgResult{cg, err}
+	}()
+	var cg *cgroup
+	var cgErr error
+	cgReady := func() {
+		r := <-cgCh
+		cg, cgErr = r.cg, r.err
+		switch {
+		case cg != nil && cg.version == 2:
+			rep.Isolation.LimitsVia = "cgroup2"
+		case cg != nil:
+			rep.Isolation.LimitsVia = "cgroup1"
+		default:
+			rep.Isolation.LimitsVia = "rlimit"
+			rep.Isolation.LimitsDetail = "no cgroup could be created (" + cgErr.Error() + "); memory and process limits are per-process rlimits (RLIMIT_AS, RLIMIT_NPROC), and hitting them is only seen in the command's own errors"
+		}
 	}
+	defer func() {
+		if cg != nil {
+			cg.remove()
+		}
+	}()
 
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
@@ -249,6 +267,7 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		cmd.Stdin = nil // exec opens /dev/null
 	}
 	err = cmd.Start()
+	cgReady()
 	cfgR.Close()
 	theirs.Close()
 	stW.Close()
