@@ -153,10 +153,16 @@ type CodeTreeResult struct {
 	BySeverity  map[string]int     `json:"by_severity"`
 	PerKLOC     map[string]float64 `json:"per_kloc"`
 	HighPerKLOC float64            `json:"high_critical_per_kloc"`
-	TopRules    []CodeRuleCount    `json:"top_rules,omitempty"`
-	ParseErrors int                `json:"parse_errors"`
-	Seconds     float64            `json:"seconds"`
-	CPUSeconds  float64            `json:"cpu_seconds"`
+	// The same without test code (Go _test.go files, Python test
+	// packages and test_*.py, Java *Test.java), which exercises dangerous
+	// APIs on purpose.
+	NonTestLines       int             `json:"non_test_lines"`
+	NonTestHigh        int             `json:"non_test_high_critical"`
+	NonTestHighPerKLOC float64         `json:"non_test_high_critical_per_kloc"`
+	TopRules           []CodeRuleCount `json:"top_rules,omitempty"`
+	ParseErrors        int             `json:"parse_errors"`
+	Seconds            float64         `json:"seconds"`
+	CPUSeconds         float64         `json:"cpu_seconds"`
 	// LinesPerCPUSecond is lines over summed per-file scan time.
 	LinesPerCPUSecond float64 `json:"lines_per_cpu_second"`
 }

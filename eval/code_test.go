@@ -296,3 +296,20 @@ func TestCodeBadOptions(t *testing.T) {
 		t.Errorf("missing datasets should be reported, got %+v", rep.Incomplete)
 	}
 }
+
+func TestCodeIsTest(t *testing.T) {
+	for p, want := range map[string]bool{
+		"/go/src/net/http/server_test.go":       true,
+		"/go/src/net/http/server.go":            false,
+		"/py/lib/python3.11/test/test_os.py":    true,
+		"/py/lib/python3.11/os.py":              false,
+		"/py/lib/python3.11/lib2to3/tests/x.py": true,
+		"src.zip!/java.base/java/util/Map.java": false,
+		"src/FooTest.java":                      true,
+		"/py/lib/python3.11/contest.py":         false,
+	} {
+		if got := codeIsTest(p); got != want {
+			t.Errorf("codeIsTest(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

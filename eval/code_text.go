@@ -91,11 +91,11 @@ func WriteCodeText(w io.Writer, rep *CodeReport) error {
 	if len(rep.Trees) > 0 {
 		fmt.Fprintln(ew, "real code (findings per 1,000 lines):")
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "tree\tfiles\tlines\tcritical\thigh\tmedium\tlow\tinfo\thigh+critical/kLOC\tparse err\tlines/cpu-s\twall s\t")
+		fmt.Fprintln(tw, "tree\tfiles\tlines\tcritical\thigh\tmedium\tlow\tinfo\thigh+crit/kLOC\tnon-test lines\tnon-test high+crit/kLOC\tparse err\tlines/cpu-s\twall s\t")
 		for _, t := range rep.Trees {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.3f\t%d\t%.0f\t%.1f\t\n", t.Name, t.Files, t.Lines,
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.3f\t%d\t%.3f\t%d\t%.0f\t%.1f\t\n", t.Name, t.Files, t.Lines,
 				t.BySeverity["critical"], t.BySeverity["high"], t.BySeverity["medium"], t.BySeverity["low"], t.BySeverity["info"],
-				t.HighPerKLOC, t.ParseErrors, t.LinesPerCPUSecond, t.Seconds)
+				t.HighPerKLOC, t.NonTestLines, t.NonTestHighPerKLOC, t.ParseErrors, t.LinesPerCPUSecond, t.Seconds)
 		}
 		tw.Flush()
 		for _, t := range rep.Trees {

@@ -83,8 +83,15 @@ func jdkSrcZip(ctx context.Context) string {
 			}
 		}
 	}
+	// Debian-style installs keep every JDK under /usr/lib/jvm, and the
+	// default JDK's src.zip link may point at a package not installed.
+	if more, err := filepath.Glob("/usr/lib/jvm/*"); err == nil {
+		sort.Sort(sort.Reverse(sort.StringSlice(more)))
+		homes = append(homes, more...)
+	}
 	for _, h := range homes {
 		for _, z := range []string{filepath.Join(h, "lib", "src.zip"), filepath.Join(h, "src.zip")} {
+			// Stat follows links, so a dangling link is skipped.
 			if st, err := os.Stat(z); err == nil && !st.IsDir() {
 				return z
 			}
@@ -216,13 +223,20 @@ func (r *codeRun) tree(ctx context.Context, t CodeTree) (*CodeTreeResult, []Code
 	err := r.pool(ctx, len(files), get, func(i int, it codeItem, o codeOutcome) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
+		test := codeIsTest(it.path)
 		res.Files++
 		res.Lines += o.lines
+		if !test {
+			res.NonTestLines += o.lines
+		}
 		res.CPUSeconds += o.dur.Seconds()
 		res.ParseErrors += b2i(o.parseError)
 		for _, f := range o.findings {
 			res.BySeverity[f.Severity.String()]++
 			rules[f.RuleID]++
+			if f.Severity >= airlock.High && !test {
+				res.NonTestHigh++
+			}
 			if f.Severity >= airlock.High && len(samples) < maxSamplePool {
 				samples = append(samples, CodeSample{Tree: t.Name, Finding: f})
 			}
@@ -243,6 +257,7 @@ func (r *codeRun) tree(ctx context.Context, t CodeTree) (*CodeTreeResult, []Code
 		}
 	}
 	res.HighPerKLOC = codePerKLOC(high, res.Lines)
+	res.NonTestHighPerKLOC = codePerKLOC(res.NonTestHigh, res.NonTestLines)
 	for id, n := range rules {
 		res.TopRules = append(res.TopRules, CodeRuleCount{Rule: id, Count: n})
 	}
@@ -277,4 +292,18 @@ func readZipFile(f *zip.File) ([]byte, error) {
 	}
 	defer rc.Close()
 	return io.ReadAll(io.LimitReader(rc, maxTreeFile+1))
+}
+
+// codeIsTest reports whether a tree file is test code (by the usual
+// naming of Go, Python and Java test files and directories).
+func codeIsTest(p string) bool {
+	p = "/" + strings.ToLower(filepath.ToSlash(p))
+	for _, d := range []string{"/test/", "/tests/", "/testing/", "/idlelib/idle_test/", "/unittest/test/"} {
+		if strings.Contains(p, d) {
+			return true
+		}
+	}
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	return strings.HasSuffix(base, "_test.go") || strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py") ||
+		strings.HasSuffix(base, "_test.py") || strings.HasSuffix(base, "test.java") || strings.HasSuffix(base, "tests.java")
 }
