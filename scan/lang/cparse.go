@@ -345,6 +345,9 @@ func build(l *Language, src []byte, raw []C.al_node) *Tree {
 		n.StartRow, n.StartCol = uint32(r.srow), uint32(r.scol)
 		n.EndRow, n.EndCol = uint32(r.erow), uint32(r.ecol)
 		if f&C.AL_ERROR != 0 || n.Missing {
+			if f&C.AL_ERROR != 0 {
+				n.Kind = "ERROR"
+			}
 			n.Error = true
 			t.Errors = append(t.Errors, n)
 		}

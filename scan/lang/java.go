@@ -22,10 +22,12 @@ var Java = &Language{
 	Optional:  []string{"modifiers"},
 	Wrappers: []string{
 		"\x00",
+		"class __C { void __m() {\ntry {} \x00\n}}",
 		"class __C {\n\x00\n}",
 		"class __C { void __m() {\n\x00\n}}",
 		"class __C { void __m() {\n\x00;\n}}",
 		"class __C { Object __f = \x00; }",
+		"class __C {\n\x00\nvoid __m() {}\n}",
 	},
 	grammar: func() unsafe.Pointer { return tsjava.Language() },
 }

@@ -76,6 +76,44 @@ func Compile(l *lang.Language, src string) (*Pattern, error) {
 		return nil, err
 	}
 	var firstErr error
+	for _, try := range holeVariants(rewritten) {
+		p, err := compileWith(l, src, try)
+		if err == nil {
+			return p, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	return nil, firstErr
+}
+
+// Some holes are not valid where they stand in every grammar (Java wants a
+// type before a parameter name and a ';' after a statement); these
+// rewrites are tried, in order and cumulatively, when the plain form does
+// not parse.
+var holeFixups = []struct {
+	re   *regexp.Regexp
+	repl string
+}{
+	{regexp.MustCompile(`\(\s*` + phEllipsis + `\s*\)`), "(" + phEllipsis + "T " + phEllipsis + ")"},
+	{regexp.MustCompile(`\b(` + phEllipsis + `|` + phMV + `[A-Z0-9_]+)(\s*)(\}|\n|$)`), "$1;$2$3"},
+}
+
+func holeVariants(s string) []string {
+	out := []string{s}
+	for _, f := range holeFixups {
+		next := f.re.ReplaceAllString(s, f.repl)
+		if next != s {
+			out = append(out, next)
+			s = next
+		}
+	}
+	return out
+}
+
+func compileWith(l *lang.Language, src, rewritten string) (*Pattern, error) {
+	var firstErr error
 	for _, w := range l.Wrappers {
 		off := strings.IndexByte(w, 0)
 		code := w[:off] + rewritten + w[off+1:]
@@ -310,7 +348,7 @@ func (p *Pattern) convert(t *lang.Tree, n *lang.Node) *pnode {
 	text := n.Text(t.Src)
 	pn := &pnode{kind: n.Kind, named: n.Named}
 	switch {
-	case text == phEllipsis:
+	case text == phEllipsis || text == phEllipsis+"T":
 		pn.ellipsis = true
 		return pn
 	case strings.HasPrefix(text, phMVSeq) && isIdent(text):
@@ -337,6 +375,10 @@ func (p *Pattern) convert(t *lang.Tree, n *lang.Node) *pnode {
 		if c := p.convert(t, kids[0]); c.ellipsis {
 			return c
 		}
+	} else if len(kids) == 2 && kids[0].Text(t.Src) == phEllipsis+"T" && kids[1].Text(t.Src) == phEllipsis {
+		// A typed parameter "__ellipsisT __ellipsis" is the fixed-up "...".
+		pn.ellipsis = true
+		return pn
 	}
 	if d, ok := dottedName(l, t.Src, n); ok && strings.Contains(d, ".") && !strings.Contains(d, "__") {
 		pn.dotted = d
