@@ -25,8 +25,9 @@ type Report struct {
 	Isolation Isolation `json:"isolation"`
 	Limits    Limits    `json:"limits"`
 	Exit      Exit      `json:"exit"`
-	// Processes lists every execve/execveat the command and its children
-	// made, in order, including short-lived ones and failed attempts.
+	// Processes lists every execve/execveat of an existing file the
+	// command and its children made, in order, short-lived ones included
+	// (misses of a PATH search are left out).
 	Processes []Process    `json:"processes"`
 	Files     []FileChange `json:"files"`
 	// Denied lists accesses outside what the sandbox allows: writes
@@ -280,7 +281,10 @@ func (r *Report) WriteText(w io.Writer) error {
 		if d.Resolved != "" {
 			p += " -> " + d.Resolved
 		}
-		fmt.Fprintf(&b, "  %6dms pid %d %s %s: %s\n", d.AtMS, d.PID, d.Op, p, d.Reason)
+		if p != "" {
+			p = " " + p
+		}
+		fmt.Fprintf(&b, "  %6dms pid %d %s%s: %s\n", d.AtMS, d.PID, d.Op, p, d.Reason)
 	}
 	fmt.Fprintf(&b, "network (%d):\n", len(r.Network))
 	for _, n := range r.Network {

@@ -202,6 +202,11 @@ func (t *tracer) decide(n *seccompNotif) unix.Errno {
 		if !t.valid(n.ID) {
 			return 0
 		}
+		// A PATH search tries execve in every directory; only a file that
+		// exists can run, so the misses are not processes.
+		if abs := t.pathAt(pid, unix.AT_FDCWD, path); abs == "" || !existsIn(pid, abs) {
+			return 0
+		}
 		if first && t.onFirst != nil {
 			t.onFirst(pid)
 		}
@@ -585,6 +590,12 @@ func resolveIn(pid int, p string) string {
 		parts, i = rest, -1
 	}
 	return cur
+}
+
+// existsIn reports whether p names a file in the process's view.
+func existsIn(pid int, p string) bool {
+	_, err := os.Lstat(fmt.Sprintf("/proc/%d/root", pid) + resolveIn(pid, p))
+	return err == nil
 }
 
 // nsPIDs returns the process's pid and parent pid as seen inside the
