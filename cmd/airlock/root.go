@@ -110,6 +110,7 @@ Exit codes (every command except hooks): 0 nothing at or above --fail-on,
 		a.runCmd(),
 		a.sandboxInitCmd(),
 		a.intentCmd(),
+		a.commandCmd(),
 	)
 	return root
 }
