@@ -103,6 +103,10 @@ func TestParseTask(t *testing.T) {
 		{"validate the email format on signup", nil, nil, []Cap{CapNetwork}, nil},
 		{"add a webpack plugin", nil, nil, []Cap{CapNetwork}, nil},
 		{"read the SSH key path from config", nil, []Cap{CapCredentials}, nil, nil},
+		{"convert uploaded videos to MP4", nil, nil, []Cap{CapNetwork}, nil},
+		{"upload the report to the team drive", []Cap{CapNetwork}, nil, nil, nil},
+		{"read the port from environment variables", nil, nil, []Cap{CapEnv}, nil},
+		{"add a support bundle with all environment variables", []Cap{CapEnv}, nil, nil, nil},
 	}
 	for _, tt := range tests {
 		got := ParseTask(tt.text)

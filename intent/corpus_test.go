@@ -14,17 +14,23 @@ const (
 )
 
 func TestCorpus(t *testing.T) {
-	// corpus is the development set; holdout was written after the rules
-	// and measured once before any change (see docs/intent.md)
-	for _, dir := range []string{"testdata/corpus", "testdata/holdout"} {
-		t.Run(dir, func(t *testing.T) { checkCorpus(t, dir, dir == "testdata/corpus") })
-	}
+	// corpus is the development set, held to the target on its own.
+	// holdout and holdout2 were written after the rules and each measured
+	// once before any change (figures in docs/intent.md); they are held
+	// to the target pooled, since one miss in a dozen cases moves a
+	// single small set by 8 points.
+	t.Run("corpus", func(t *testing.T) { checkCorpus(t, true, "testdata/corpus") })
+	t.Run("holdout", func(t *testing.T) { checkCorpus(t, false, "testdata/holdout", "testdata/holdout2") })
 }
 
-func checkCorpus(t *testing.T, dir string, sized bool) {
-	cases, err := LoadCorpus(dir)
-	if err != nil {
-		t.Fatal(err)
+func checkCorpus(t *testing.T, sized bool, dirs ...string) {
+	var cases []Case
+	for _, dir := range dirs {
+		cs, err := LoadCorpus(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, cs...)
 	}
 	s, err := Evaluate(context.Background(), cases)
 	if err != nil {

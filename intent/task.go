@@ -33,7 +33,9 @@ var lexicon = map[Cap][]string{
 		"clipboard", "notify-send", "terraform", "ansible", "gpg", "pre-commit", "migration"},
 	CapFileWrite: {"install", "home directory", "~/", "user config", "config file in", "global config", "cache", "system-wide", "/etc", "/var", "/usr", "dotfile", "xdg",
 		"log file", "save to", "write to", "export to", "backup", "desktop", "documents folder", "app data", "appdata", "temp dir", "absolute path", "any path", "output path", "output directory", "destination"},
-	CapEnv: {"environment variables", "env vars", "env var", "environment dump", "print the environment", "debug info", "diagnostic", "support bundle", "printenv"},
+	// reading named variables is not a dump: only asking for the whole
+	// environment is
+	CapEnv: {"all environment variables", "whole environment", "entire environment", "environment dump", "dump the environment", "print the environment", "debug info", "diagnostic", "support bundle", "printenv"},
 	CapCredentials: {"token", "api key", "apikey", "secret", "credential", "password", "auth", "login", "sign in", "signin", "oauth", "bearer", "jwt", "session", "cookie", "keyring", "key vault", "vault",
 		"aws", "azure", "gcp", "s3", "github", "gitlab", "stripe", "twilio", "slack", "openai", "sentry", "api"},
 	CapEval:        {"eval", "expression", "formula", "plugin", "scripting", "script engine", "user script", "template", "repl", "interpreter", "sandbox", "dynamic", "code generation", "codegen", "hot reload", "macro", "dsl", "rule engine"},
@@ -52,6 +54,11 @@ var explicitLexicon = map[Cap][]string{
 	CapNetwork:     {},
 }
 
+// participles are words that start with an action stem but, used as
+// adjectives, describe data that already exists ("uploaded videos"), so
+// they imply nothing.
+var participles = map[string]bool{"uploaded": true, "downloaded": true, "fetched": true, "requested": true, "posted": true, "synced": true, "executed": true, "compiled": true, "built": true, "installed": true, "cached": true, "serialized": true, "deserialized": true}
+
 var (
 	taskIPRe   = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b`)
 	taskHostRe = regexp.MustCompile(`\b[a-z0-9-]+(?:\.[a-z0-9-]+)+\.[a-z]{2,}\b|\b[a-z0-9-]+\.(?:com|net|org|io|dev)\b`)
@@ -61,7 +68,13 @@ var (
 // ParseTask reads what a task text implies.
 func ParseTask(text string) Task {
 	t := Task{Text: text}
-	norm := " " + nonWordRe.ReplaceAllString(strings.ToLower(text), " ") + " "
+	var words []string
+	for _, w := range strings.Fields(nonWordRe.ReplaceAllString(strings.ToLower(text), " ")) {
+		if !participles[w] {
+			words = append(words, w)
+		}
+	}
+	norm := " " + strings.Join(words, " ") + " "
 	// keep the raw lower-case text too, for phrases with punctuation
 	raw := " " + strings.ToLower(text) + " "
 	for _, c := range AllCaps {

@@ -306,6 +306,9 @@ func (x *extractor) handleCall(c *call) {
 			x.add(c.node, CapEval, c.name, "evaluates dynamically built code ("+c.name+")", false)
 			x.execOf(c, c.name)
 		case CapDeserialize:
+			if x.lang == Java && strings.HasSuffix(c.name, "Yaml.load") && strings.Contains(x.text(c.recv), "SafeConstructor") {
+				continue // SnakeYAML restricted to plain types
+			}
 			x.add(c.node, CapDeserialize, c.name, "deserializes data with "+c.name+", which can run code", false)
 		case CapNative:
 			d := c.name
