@@ -41,7 +41,7 @@ func isPlaceholder(v string) bool {
 // Value shapes that are names or references, not secrets.
 var (
 	reDottedName = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|::|->)[A-Za-z_$][A-Za-z0-9_$]*)+(?:\(\))?$`)
-	reWords      = regexp.MustCompile(`^[A-Za-z]{2,}(?:[_.-][A-Za-z]{2,})*$`)
+	reWords      = regexp.MustCompile(`^[A-Za-z]{2,}(?:[_.:/-][A-Za-z]{2,})*$`)
 	reEnvName    = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 	reCamel      = regexp.MustCompile(`^[a-z]+(?:[A-Z][a-z]+)+[0-9]*$|^(?:[A-Z][a-z]+)+[0-9]*$`)
 	reCall       = regexp.MustCompile(`^[A-Za-z_][\w.]*\(`)

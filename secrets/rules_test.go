@@ -213,6 +213,7 @@ var examples = map[string]struct{ match, noMatch []example }{
 			exAt("app/settings_test.py", `password = "Zq8w!rT3vK"`),
 			exAt("testdata/config.yaml", "password: Zq8w!rT3vK"),
 			exAt("main.go", `pwned := "Zq8w!rT3vK"`),
+			exAt("fetch.go", `const jsFetchCreds = "js.fetch:credentials"`),
 			exAt("main.go", `if "Zq8w!rT3vK" == name {`),
 			exAt("main.go", `if x == password {`),
 			ex(`docs = "See https://example.org/password-reset"`),
