@@ -50,7 +50,10 @@ func ReadRunReport(r io.Reader) (*RunReport, error) {
 }
 
 // Uses turns observed behaviour into capability uses. The first process
-// is the command itself, so it is not a use; everything it started is.
+// is the command itself, so it is not a use. Of the processes it
+// started, network and persistence tools and interpreters given inline
+// code count; compilers, test runners and other tools do not, since
+// every build starts them.
 func (r *RunReport) Uses(file string) []Use {
 	var out []Use
 	add := func(c Cap, detail, why, evidence string, sensitive bool) {
@@ -80,8 +83,11 @@ func (r *RunReport) Uses(file string) []Use {
 			add(CapNetwork, hostOf(args), "ran "+argv, "exec "+argv, false)
 		case name == "crontab" || name == "systemctl" && hasArg(args, "enable") || name == "launchctl":
 			add(CapPersistence, argv, "ran "+argv, "exec "+argv, true)
-		default:
-			add(CapProcess, argv, "ran "+argv, "exec "+argv, false)
+		case shellInterpreters[name] && hasArg(args, "-c", "-e", "-i", "--eval", "--command"):
+			// inline code handed to an interpreter by a child: the shape
+			// of droppers and reverse shells, unlike the ordinary tool
+			// runs every build and test makes, which are not reported
+			add(CapProcess, argv, "ran inline code with "+argv, "exec "+argv, false)
 		}
 	}
 	for _, n := range r.Network {
