@@ -102,15 +102,16 @@ Exit codes (every command except hooks): 0 nothing at or above --fail-on,
 	// Commands are listed here, one constructor per file.
 	root.AddCommand(
 		// one line per command
-		a.evalCmd(),
 		a.scanCmd(),
 		a.auditCmd(),
 		a.rulesCmd(),
 		a.promptCmd(),
+		a.evalCmd(),
+		a.commandCmd(),
 		a.runCmd(),
 		a.sandboxInitCmd(),
 		a.intentCmd(),
-		a.commandCmd(),
+		a.depsCmd(),
 	)
 	return root
 }

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/deps"
+)
+
+// depsCmd is `airlock deps [PATH…]`: check the dependencies of a project,
+// or packages named with --package.
+func (a *app) depsCmd() *cobra.Command {
+	var (
+		format, output, failOn, diff string
+		pkgs                         []string
+		requireChecks                bool
+		rf                           registryFlags
+	)
+	c := &cobra.Command{
+		Use:   "deps [flags] [PATH…]",
+		Short: "Check dependencies: hallucinated, typosquatted, malicious, vulnerable, unpinned",
+		Long: `Finds manifests and lockfiles under each PATH (default: the current directory) —
+go.mod/go.sum, package.json, package-lock.json, pnpm-lock.yaml, yarn.lock,
+requirements*.txt, pyproject.toml, Pipfile.lock, poetry.lock, Cargo.toml/Cargo.lock,
+pom.xml, Gemfile.lock, composer.json/composer.lock — and checks every dependency:
+
+  deps.typosquat          the name imitates a popular package (offline, embedded list)
+  deps.unpinned           any version accepted ("*", "latest", unpinned requirements)
+  deps.no-lockfile        a manifest without its lockfile
+  deps.lockfile-out-of-sync  the manifest declares what the lockfile lacks
+  deps.nonexistent        the registry says the package or version does not exist (--online)
+  deps.new-package, deps.install-script, deps.deprecated   registry metadata (--online)
+  deps.malicious, deps.vulnerable   OSV advisories from the local database (airlock db update)
+
+Registry lookups happen only with --online; answers are cached on disk and
+reused offline until they expire. Registry locations come from the ecosystem's
+own configuration (GOPROXY, npm's registry, pip's index-url, cargo's source
+replacement, Maven settings, .gemrc) or --registry ECO=URL; an ecosystem with no
+configured registry is not checked. Every check that did not run is listed with
+the packages it skipped; --require-checks turns those into exit code 3.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
+3 a file could not be parsed (or, with --require-checks, a check did not run).`,
+		Example: `  airlock deps
+  airlock deps --online --format json ./service
+  airlock deps --package npm/reqeusts --package PyPI/requests@2.31.0 --online
+  airlock deps --diff origin/main --require-checks`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			sev, err := airlock.ParseSeverity(failOn)
+			if err != nil {
+				return usagef("--fail-on: %w", err)
+			}
+			opt, err := rf.options(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ck := deps.New(opt)
+			var res *airlock.Result
+			if len(pkgs) > 0 {
+				if len(args) > 0 || diff != "" {
+					return usagef("--package checks the named packages only; give no PATH or --diff with it")
+				}
+				list := make([]airlock.Package, 0, len(pkgs))
+				for _, s := range pkgs {
+					p, err := deps.ParsePackage(s)
+					if err != nil {
+						return usagef("--package: %w", err)
+					}
+					list = append(list, p)
+				}
+				res = ck.CheckPackages(cmd.Context(), list)
+			} else {
+				if len(args) == 0 {
+					args = []string{"."}
+				}
+				res, err = ck.CheckPaths(cmd.Context(), args, deps.ScanOptions{Diff: diff})
+				if err != nil {
+					return usagef("%w", err)
+				}
+			}
+			if err := a.writeReport(format, output, "deps", res); err != nil {
+				return err
+			}
+			return outcome(countedSkips(res, requireChecks), sev)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&format, "format", "text", "output format: text, json or sarif")
+	f.StringVarP(&output, "output", "o", "", "write the report to this file instead of stdout")
+	f.StringVar(&failOn, "fail-on", "medium", "exit 1 when a finding has at least this severity")
+	f.StringVar(&diff, "diff", "", "check only dependencies added or changed since this git revision")
+	f.StringArrayVar(&pkgs, "package", nil, "check this package instead of files: ECOSYSTEM/NAME[@VERSION] (repeatable)")
+	f.BoolVar(&requireChecks, "require-checks", false, "exit 3 when any check (registry, vulnerabilities) could not run")
+	rf.register(c)
+	return c
+}
+
+// countedSkips returns the result the exit code is computed from: parse
+// failures always count; checks that could not run count only with
+// --require-checks. The report itself always lists every skip.
+func countedSkips(res *airlock.Result, require bool) *airlock.Result {
+	if require {
+		return res
+	}
+	r := *res
+	r.Incomplete = nil
+	for _, s := range res.Incomplete {
+		if !deps.IsCheckSkip(s) {
+			r.Incomplete = append(r.Incomplete, s)
+		}
+	}
+	return &r
+}
+
+// splitEco splits "eco=value".
+func splitEco(s string) (string, string, bool) {
+	k, v, ok := strings.Cut(s, "=")
+	return strings.TrimSpace(k), strings.TrimSpace(v), ok && k != "" && v != ""
+}
+
+// registryFlags are the flags that choose where registry lookups and
+// advisories come from, shared by deps and eval deps.
+type registryFlags struct {
+	online bool
+}
+
+func (rf *registryFlags) register(c *cobra.Command) {
+	c.Flags().BoolVar(&rf.online, "online", false, "ask package registries (existence, metadata)")
+}
+
+func (rf *registryFlags) options(ctx context.Context) (deps.Options, error) {
+	return deps.Options{RegistryOff: "offline (use --online to ask registries)"}, nil
+}

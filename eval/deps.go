@@ -1,0 +1,279 @@
+package eval
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/airlockhq/airlock/deps/typosquat"
+)
+
+// DepsOptions configure the supply-chain evaluation.
+type DepsOptions struct {
+	// Data is the evaluation data directory (holds packages/).
+	Data string
+	// Checker is the typosquat checker under test (default: the embedded
+	// list).
+	Checker *typosquat.Checker
+	// Exists asks a registry whether an npm package exists. It returns
+	// (exists, checked, error); nil skips the hallucination check.
+	Exists func(ctx context.Context, name string) (exists, checked bool, err error)
+	// Misses is how many unflagged examples to list per positive set.
+	Misses int
+}
+
+// DepsRate is one line of the report: how many of a set were flagged.
+type DepsRate struct {
+	Set     string   `json:"set"`
+	Label   string   `json:"label"` // "positive" (want flagged) or "negative"
+	Total   int      `json:"total"`
+	Flagged int      `json:"flagged"`
+	Rate    float64  `json:"rate"`
+	Target  string   `json:"target,omitempty"`
+	Pass    bool     `json:"pass"`
+	Samples []string `json:"samples,omitempty"` // false positives or misses
+}
+
+// DepsHallucinated is the result of checking invented npm names against
+// the registry.
+type DepsHallucinated struct {
+	Set         string   `json:"set"`
+	Total       int      `json:"total"`
+	Checked     int      `json:"checked"`
+	Missing     int      `json:"missing"`         // do not exist in the registry
+	FlaggedMiss int      `json:"flagged_missing"` // of those, flagged deps.nonexistent
+	Exist       []string `json:"exist,omitempty"` // registered by now (squatted or real)
+	NotChecked  []string `json:"not_checked,omitempty"`
+	Pass        bool     `json:"pass"`
+	DurationMS  int64    `json:"duration_ms"`
+}
+
+// DepsReport is the whole evaluation.
+type DepsReport struct {
+	Embedded     map[string]int     `json:"embedded"` // popular names per ecosystem
+	Typosquat    []DepsRate         `json:"typosquat"`
+	Hallucinated *DepsHallucinated  `json:"hallucinated,omitempty"`
+	Timings      map[string]float64 `json:"timings_us"` // per-name check time
+}
+
+// Deps runs the supply-chain evaluation over opt.Data.
+func Deps(ctx context.Context, opt DepsOptions) (*DepsReport, error) {
+	if opt.Data == "" {
+		return nil, errors.New("no data directory given")
+	}
+	c := opt.Checker
+	if c == nil {
+		c = typosquat.Default()
+	}
+	if opt.Misses == 0 {
+		opt.Misses = 15
+	}
+	pk := filepath.Join(opt.Data, "packages")
+	rep := &DepsReport{Embedded: map[string]int{}, Timings: map[string]float64{}}
+	tops := []struct{ eco, file string }{
+		{"npm", "top_npm_packages.json"}, {"PyPI", "top_pypi_packages.json"},
+		{"Go", "top_go_packages.json"}, {"RubyGems", "top_rubygems_packages.json"},
+	}
+	var checked int
+	start := time.Now()
+	for _, t := range tops {
+		names, err := readTopList(filepath.Join(pk, "top", t.file))
+		if err != nil {
+			return nil, err
+		}
+		n := c.Size(t.eco)
+		rep.Embedded[t.eco] = n
+		if n >= len(names) {
+			continue
+		}
+		r := rateSet(c, t.eco, names[n:], "negative", opt.Misses)
+		r.Set = fmt.Sprintf("top/%s ranks %d-%d (not embedded)", t.file, n+1, len(names))
+		r.Target = "<= 0.5%"
+		r.Pass = r.Rate <= 0.005
+		rep.Typosquat = append(rep.Typosquat, r)
+		checked += r.Total
+	}
+	for _, s := range []struct{ eco, file, label string }{
+		{"npm", "npm_compromised_lib.txt", "negative"},
+		{"PyPI", "pypi_compromised_lib.txt", "negative"},
+		{"npm", "npm_malicious_intent.txt", "positive"},
+		{"PyPI", "pypi_malicious_intent.txt", "positive"},
+	} {
+		names, err := readLines(filepath.Join(pk, "datadog-malicious", s.file))
+		if err != nil {
+			return nil, err
+		}
+		r := rateSet(c, s.eco, names, s.label, opt.Misses)
+		r.Set = "datadog-malicious/" + s.file
+		if s.label == "negative" {
+			r.Target, r.Pass = "<= 0.5%", r.Rate <= 0.005
+		} else {
+			r.Target, r.Pass = ">= 30%", r.Rate >= 0.30
+		}
+		rep.Typosquat = append(rep.Typosquat, r)
+		checked += r.Total
+	}
+	if checked > 0 {
+		rep.Timings["typosquat_per_name"] = float64(time.Since(start).Microseconds()) / float64(checked)
+	}
+	if opt.Exists != nil {
+		h, err := hallucinated(ctx, opt, filepath.Join(pk, "hallucinated", "churik5_npm_universal_hallucinations.csv"))
+		if err != nil {
+			return nil, err
+		}
+		rep.Hallucinated = h
+	}
+	return rep, nil
+}
+
+func rateSet(c *typosquat.Checker, eco string, names []string, label string, samples int) DepsRate {
+	r := DepsRate{Label: label}
+	for _, n := range names {
+		if n == "" {
+			continue
+		}
+		r.Total++
+		m, hit := c.Check(eco, n)
+		if hit {
+			r.Flagged++
+			if label == "negative" && len(r.Samples) < samples {
+				r.Samples = append(r.Samples, fmt.Sprintf("%s ~ %s (%s)", n, m.Target, m.Reason))
+			}
+		} else if label == "positive" && len(r.Samples) < samples {
+			r.Samples = append(r.Samples, n)
+		}
+	}
+	if r.Total > 0 {
+		r.Rate = float64(r.Flagged) / float64(r.Total)
+	}
+	return r
+}
+
+func hallucinated(ctx context.Context, opt DepsOptions, path string) (*DepsHallucinated, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open hallucinated names: %w", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	h := &DepsHallucinated{Set: "hallucinated/" + filepath.Base(path)}
+	start := time.Now()
+	for i, row := range rows {
+		if i == 0 || len(row) == 0 || row[0] == "" {
+			continue
+		}
+		h.Total++
+		exists, ok, err := opt.Exists(ctx, row[0])
+		switch {
+		case !ok:
+			reason := "unknown"
+			if err != nil {
+				reason = err.Error()
+			}
+			h.NotChecked = append(h.NotChecked, row[0]+": "+reason)
+		case exists:
+			h.Checked++
+			h.Exist = append(h.Exist, row[0])
+		default:
+			h.Checked++
+			h.Missing++
+			h.FlaggedMiss++
+		}
+	}
+	h.DurationMS = time.Since(start).Milliseconds()
+	h.Pass = h.Checked == h.Total && h.FlaggedMiss == h.Missing
+	return h, nil
+}
+
+func readTopList(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read popular list: %w", err)
+	}
+	var doc struct {
+		Packages []string `json:"packages"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return doc.Packages, nil
+}
+
+func readLines(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read name list: %w", err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if s := strings.TrimSpace(sc.Text()); s != "" && !strings.HasPrefix(s, "#") {
+			out = append(out, s)
+		}
+	}
+	return out, sc.Err()
+}
+
+// WriteDepsText prints the report for people.
+func WriteDepsText(w io.Writer, r *DepsReport) error {
+	ecos := make([]string, 0, len(r.Embedded))
+	for e := range r.Embedded {
+		ecos = append(ecos, e)
+	}
+	sort.Strings(ecos)
+	fmt.Fprint(w, "embedded popular names:")
+	for _, e := range ecos {
+		fmt.Fprintf(w, " %s %d", e, r.Embedded[e])
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "typosquat check:")
+	for _, t := range r.Typosquat {
+		status := "FAIL"
+		if t.Pass {
+			status = "ok"
+		}
+		what := "flagged (false positives)"
+		if t.Label == "positive" {
+			what = "flagged (true positives)"
+		}
+		fmt.Fprintf(w, "  %-60s %5d/%-5d %6.2f%% %s  target %s  %s\n", t.Set, t.Flagged, t.Total, 100*t.Rate, what, t.Target, status)
+		if len(t.Samples) > 0 {
+			label := "false positives"
+			if t.Label == "positive" {
+				label = "misses"
+			}
+			fmt.Fprintf(w, "    %s: %s\n", label, strings.Join(t.Samples, "; "))
+		}
+	}
+	if h := r.Hallucinated; h != nil {
+		status := "FAIL"
+		if h.Pass {
+			status = "ok"
+		}
+		fmt.Fprintf(w, "hallucinated npm names (%s): %d names, %d checked against the registry in %d ms, %d do not exist, %d of those flagged deps.nonexistent  %s\n",
+			h.Set, h.Total, h.Checked, h.DurationMS, h.Missing, h.FlaggedMiss, status)
+		if len(h.Exist) > 0 {
+			fmt.Fprintf(w, "  exist now (registered since): %s\n", strings.Join(h.Exist, ", "))
+		}
+		for _, n := range h.NotChecked {
+			fmt.Fprintf(w, "  not checked: %s\n", n)
+		}
+	}
+	for k, v := range r.Timings {
+		fmt.Fprintf(w, "timing %s: %.1f µs\n", k, v)
+	}
+	return nil
+}
