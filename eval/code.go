@@ -35,9 +35,9 @@ type CodeOptions struct {
 	Seed int64
 	// Workers bounds the parallel scans (default GOMAXPROCS).
 	Workers int
-	// Slow is the scan time above which a file is listed in
-	// CodeReport.Slow (default 5s).
-	Slow time.Duration
+	// Timeout bounds one file's scan by the rule engine (default 20s); a
+	// file that takes longer is reported as not checked.
+	Timeout time.Duration
 	// Rules is the rule set; nil loads the built-in packs.
 	Rules []*scan.Rule
 }
@@ -63,9 +63,7 @@ type CodeReport struct {
 	Trees       []CodeTreeResult `json:"trees,omitempty"`
 	Samples     []CodeSample     `json:"samples,omitempty"`
 	Incomplete  []airlock.Skip   `json:"incomplete"`
-	// Slow lists files whose scan took longer than CodeOptions.Slow.
-	Slow    []CodeSlow `json:"slow,omitempty"`
-	Seconds float64    `json:"seconds"`
+	Seconds     float64          `json:"seconds"`
 }
 
 // CodeSet is one dataset and language.
@@ -179,12 +177,6 @@ type CodeSample struct {
 	Finding airlock.Finding `json:"finding"`
 }
 
-// CodeSlow is a file that took long to scan.
-type CodeSlow struct {
-	Input   string  `json:"input"`
-	Seconds float64 `json:"seconds"`
-}
-
 // codeSetNames are the datasets Code knows, in report order.
 var codeSetNames = []string{"cyberseceval", "gosec", "owasp", "cweval", "sven", "trees"}
 
@@ -198,8 +190,8 @@ func Code(ctx context.Context, opt CodeOptions) (*CodeReport, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	if opt.Slow <= 0 {
-		opt.Slow = 5 * time.Second
+	if opt.Timeout <= 0 {
+		opt.Timeout = 20 * time.Second
 	}
 	if opt.Rules == nil {
 		rs, err := scan.Builtin()
@@ -284,11 +276,9 @@ func (r *codeRun) scanItem(ctx context.Context, it codeItem) codeOutcome {
 	start := time.Now()
 	out := codeOutcome{lines: codeLines(it.src)}
 	if it.lang != "" {
-		// No per-file deadline context: the engine's parser cancellation
-		// watcher can fire after a parse has finished when the context is
-		// cancelled right away, and cancel the parser's next use (see
-		// docs/eval.md). Slow files are listed instead.
-		fs, err := r.eng.Scan(ctx, it.path, it.lang, it.src)
+		ictx, cancel := context.WithTimeout(ctx, r.opt.Timeout)
+		fs, err := r.eng.Scan(ictx, it.path, it.lang, it.src)
+		cancel()
 		var pe *scan.ParseError
 		switch {
 		case errors.As(err, &pe):
@@ -325,11 +315,6 @@ func (r *codeRun) pool(ctx context.Context, n int, get func(i int) (codeItem, er
 				o := r.scanItem(ctx, it)
 				if o.err != nil {
 					r.skip(it.path, "scan", o.err.Error())
-				}
-				if o.dur > r.opt.Slow {
-					r.mu.Lock()
-					r.rep.Slow = append(r.rep.Slow, CodeSlow{Input: it.path, Seconds: o.dur.Seconds()})
-					r.mu.Unlock()
 				}
 				done(i, it, o)
 			}

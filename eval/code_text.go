@@ -120,14 +120,6 @@ func WriteCodeText(w io.Writer, rep *CodeReport) error {
 		fmt.Fprintln(ew)
 	}
 
-	if len(rep.Slow) > 0 {
-		fmt.Fprintf(ew, "slow files (%d):\n", len(rep.Slow))
-		for _, s := range rep.Slow {
-			fmt.Fprintf(ew, "  %s: %.1fs\n", s.Input, s.Seconds)
-		}
-		fmt.Fprintln(ew)
-	}
-
 	if len(rep.Incomplete) > 0 {
 		fmt.Fprintf(ew, "not checked (%d):\n", len(rep.Incomplete))
 		for _, s := range rep.Incomplete {

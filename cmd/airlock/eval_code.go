@@ -73,7 +73,7 @@ input could not be checked; the output lists it.`,
 	f.IntVar(&opt.Sample, "sample", 0, "print N random high/critical findings from the real trees for precision review")
 	f.Int64Var(&opt.Seed, "seed", 1, "random seed for --sample")
 	f.IntVar(&opt.Workers, "workers", 0, "parallel scans (default: GOMAXPROCS)")
-	f.DurationVar(&opt.Slow, "slow", 5*time.Second, "list files whose scan takes longer than this")
+	f.DurationVar(&opt.Timeout, "timeout", 20*time.Second, "longest rule-engine scan of one file; a file that takes longer is reported as not checked")
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	return c
 }
