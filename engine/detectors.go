@@ -4,7 +4,9 @@ import (
 	"context"
 
 	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/command"
 	"github.com/airlockhq/airlock/prompt"
+	"github.com/airlockhq/airlock/secrets"
 )
 
 // PromptDetector checks prompts the user sends and, more strictly, the
@@ -32,5 +34,7 @@ func Detectors() []*airlock.Detector {
 	return []*airlock.Detector{
 		CodeDetector,
 		PromptDetector,
+		command.Detector,
+		secrets.Detector,
 	}
 }

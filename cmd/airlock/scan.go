@@ -20,6 +20,7 @@ import (
 	"github.com/airlockhq/airlock/prompt"
 	"github.com/airlockhq/airlock/scan"
 	"github.com/airlockhq/airlock/scan/lang"
+	"github.com/airlockhq/airlock/secrets"
 	"github.com/airlockhq/airlock/source"
 	"github.com/airlockhq/airlock/suppress"
 )
@@ -305,6 +306,8 @@ func (s *scanner) file(ctx context.Context, file source.File, res *airlock.Resul
 	// Hidden text and injected directives: agent instruction files fully,
 	// every other file for Trojan-Source characters.
 	found = append(found, prompt.ScanFile(file.Path, file.Content)...)
+	// Hard-coded credentials, in every text file (config files included).
+	found = append(found, secrets.Scan(file.Path, file.Content)...)
 
 	found, _ = suppress.Inline(file.Content, found)
 	rel := s.relToConfig(file.Path)
