@@ -186,20 +186,26 @@ func jsonArray(raw json.RawMessage) (json.RawMessage, error) {
 	return buf.Bytes(), nil
 }
 
-// Query returns the records f selects, oldest first. A record whose
-// JSON columns were damaged is an error naming it, not a listing that
-// silently leaves it out.
+// Query returns the records f selects, oldest first.
 func (l *Log) Query(ctx context.Context, f Filter) ([]Record, error) {
-	recs, err := l.st.Query(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	for i := range recs {
-		if !json.Valid(recs[i].Findings) || !json.Valid(recs[i].Detectors) {
-			return nil, fmt.Errorf("record %d in %s is damaged (invalid JSON): run airlock audit verify", recs[i].Seq, l.st.Location())
+	var out []Record
+	err := l.Scan(ctx, f, func(r *Record) error {
+		out = append(out, *r)
+		return nil
+	})
+	return out, err
+}
+
+// Scan calls fn for each record f selects, oldest first, without loading
+// them all into memory. A record whose JSON columns were damaged is an
+// error naming it, not a listing that silently leaves it out.
+func (l *Log) Scan(ctx context.Context, f Filter, fn func(*Record) error) error {
+	return l.st.Scan(ctx, f, func(r *Record) error {
+		if !json.Valid(r.Findings) || !json.Valid(r.Detectors) {
+			return fmt.Errorf("record %d in %s is damaged (invalid JSON): run airlock audit verify", r.Seq, l.st.Location())
 		}
-	}
-	return recs, nil
+		return fn(r)
+	})
 }
 
 // Stats summarises the records f selects.

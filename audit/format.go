@@ -41,10 +41,115 @@ type VerifyOutput struct {
 
 // WriteLogJSON writes records as a LogOutput document.
 func WriteLogJSON(w io.Writer, loc string, recs []Record) error {
-	if recs == nil {
-		recs = []Record{}
+	lw := NewLogWriter(w, "json", loc)
+	for i := range recs {
+		if err := lw.Write(&recs[i]); err != nil {
+			return err
+		}
 	}
-	return writeJSON(w, LogOutput{LogSchema, loc, recs})
+	return lw.Close()
+}
+
+// LogWriter streams records as text or as a LogOutput JSON document, so
+// a long log is never held in memory. Close finishes the output.
+type LogWriter struct {
+	w      io.Writer
+	format string
+	loc    string
+	n      int
+	tw     *tabwriter.Writer
+	err    error
+}
+
+// textFlushEvery bounds how many rows the text table buffers to align
+// its columns.
+const textFlushEvery = 500
+
+// NewLogWriter returns a LogWriter for format "text" or "json".
+func NewLogWriter(w io.Writer, format, loc string) *LogWriter {
+	return &LogWriter{w: w, format: format, loc: loc}
+}
+
+// Write adds one record.
+func (lw *LogWriter) Write(r *Record) error {
+	if lw.err != nil {
+		return lw.err
+	}
+	if lw.format == "json" {
+		lw.err = lw.writeJSON(r)
+	} else {
+		lw.writeText(r)
+	}
+	lw.n++
+	return lw.err
+}
+
+func (lw *LogWriter) writeJSON(r *Record) error {
+	var b strings.Builder
+	if lw.n == 0 {
+		head, err := json.Marshal(lw.loc)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "{\n  \"schema\": %q,\n  \"log\": %s,\n  \"records\": [\n    ", LogSchema, head)
+	} else {
+		b.WriteString(",\n    ")
+	}
+	body, err := json.MarshalIndent(r, "    ", "  ")
+	if err != nil {
+		return fmt.Errorf("write json: record %d: %w", r.Seq, err)
+	}
+	b.Write(body)
+	if _, err := io.WriteString(lw.w, b.String()); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+func (lw *LogWriter) writeText(r *Record) {
+	if lw.tw == nil {
+		lw.tw = tabwriter.NewWriter(lw.w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(lw.tw, "SEQ\tTIME\tDECISION\tAGENT\tSESSION\tKIND\tTOOL\tSUMMARY\tRULE\tMS")
+	}
+	flag := ""
+	if r.OnError {
+		flag = " (on_error)"
+	}
+	fmt.Fprintf(lw.tw, "%d\t%s\t%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\n", r.Seq, r.Time.Format("2006-01-02T15:04:05.000Z"),
+		dash(r.Decision), flag, dash(r.Agent), dash(shorten(r.Session, 12)), dash(r.Kind), dash(r.Tool),
+		dash(shorten(oneLine(r.Summary), 60)), dash(r.Rule), float64(r.LatencyMicros)/1000)
+	if (lw.n+1)%textFlushEvery == 0 {
+		lw.tw.Flush()
+	}
+}
+
+// Close finishes the document: the closing brackets for JSON, the last
+// rows (or "no matching records") for text.
+func (lw *LogWriter) Close() error {
+	if lw.err != nil {
+		return lw.err
+	}
+	if lw.format == "json" {
+		var tail string
+		if lw.n == 0 {
+			head, err := json.Marshal(lw.loc)
+			if err != nil {
+				return err
+			}
+			tail = fmt.Sprintf("{\n  \"schema\": %q,\n  \"log\": %s,\n  \"records\": []\n}\n", LogSchema, head)
+		} else {
+			tail = "\n  ]\n}\n"
+		}
+		if _, err := io.WriteString(lw.w, tail); err != nil {
+			return fmt.Errorf("write json: %w", err)
+		}
+		return nil
+	}
+	if lw.tw == nil {
+		_, err := fmt.Fprintln(lw.w, "no matching records")
+		return err
+	}
+	return lw.tw.Flush()
 }
 
 // WriteStatsJSON writes st as a StatsOutput document.
@@ -68,22 +173,11 @@ func writeJSON(w io.Writer, v any) error {
 
 // WriteLogText lists records as a table, one line each.
 func WriteLogText(w io.Writer, recs []Record) {
-	if len(recs) == 0 {
-		fmt.Fprintln(w, "no matching records")
-		return
+	lw := NewLogWriter(w, "text", "")
+	for i := range recs {
+		_ = lw.Write(&recs[i])
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEQ\tTIME\tDECISION\tAGENT\tSESSION\tKIND\tTOOL\tSUMMARY\tRULE\tMS")
-	for _, r := range recs {
-		flag := ""
-		if r.OnError {
-			flag = " (on_error)"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\n", r.Seq, r.Time.Format("2006-01-02T15:04:05.000Z"),
-			r.Decision, flag, dash(r.Agent), dash(shorten(r.Session, 12)), dash(r.Kind), dash(r.Tool),
-			dash(shorten(oneLine(r.Summary), 60)), dash(r.Rule), float64(r.LatencyMicros)/1000)
-	}
-	tw.Flush()
+	_ = lw.Close()
 }
 
 // WriteStatsText writes a summary for people.

@@ -179,47 +179,52 @@ func scanRecord(sc scanner, r *Record) error {
 }
 
 func (s *sqlStore) Query(ctx context.Context, f Filter) ([]Record, error) {
-	w, args := s.where(f)
-	q := `SELECT ` + columns + ` FROM audit_records` + w + ` ORDER BY seq DESC`
-	if f.Limit > 0 {
-		q += ` LIMIT ` + strconv.Itoa(f.Limit)
-	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query %s: %w", s.loc, err)
-	}
-	defer rows.Close()
 	var out []Record
-	for rows.Next() {
-		var r Record
-		if err := scanRecord(rows, &r); err != nil {
-			return nil, fmt.Errorf("read record: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query %s: %w", s.loc, err)
-	}
-	// Newest first was needed for LIMIT; callers get sequence order.
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out, nil
+	err := s.Scan(ctx, f, func(r *Record) error {
+		out = append(out, *r)
+		return nil
+	})
+	return out, err
 }
 
 func (s *sqlStore) Walk(ctx context.Context, fn func(*Record) error) error {
-	// Pages by sequence number so a long walk holds no read transaction
+	return s.Scan(ctx, Filter{}, fn)
+}
+
+// scanPage is how many records one query of Scan reads.
+const scanPage = 1000
+
+func (s *sqlStore) Scan(ctx context.Context, f Filter, fn func(*Record) error) error {
+	w, args := s.where(f)
+	and := " WHERE "
+	if w != "" {
+		and = w + " AND "
+	}
+	// Pages by sequence number so a long scan holds no read transaction
 	// open against writers and never loads the whole log.
-	const page = 1000
 	after := int64(-1 << 62)
+	remaining := int64(-1)
+	if f.Limit > 0 {
+		// Start at the oldest of the newest Limit matching records.
+		var start sql.NullInt64
+		q := `SELECT MIN(seq) FROM (SELECT seq FROM audit_records` + w + ` ORDER BY seq DESC LIMIT ` + strconv.Itoa(f.Limit) + `) AS newest`
+		if err := s.db.QueryRowContext(ctx, q, args...).Scan(&start); err != nil {
+			return fmt.Errorf("read %s: %w", s.loc, err)
+		}
+		if !start.Valid {
+			return nil
+		}
+		after, remaining = start.Int64-1, int64(f.Limit)
+	}
 	for {
-		rows, err := s.db.QueryContext(ctx, `SELECT `+columns+` FROM audit_records WHERE seq > `+s.d.ph(1)+
-			` ORDER BY seq LIMIT `+strconv.Itoa(page), after)
+		q := `SELECT ` + columns + ` FROM audit_records` + and + `seq > ` + s.d.ph(len(args)+1) +
+			` ORDER BY seq LIMIT ` + strconv.Itoa(scanPage)
+		rows, err := s.db.QueryContext(ctx, q, append(args[:len(args):len(args)], after)...)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", s.loc, err)
 		}
 		n := 0
-		for rows.Next() {
+		for rows.Next() && remaining != 0 {
 			var r Record
 			if err := scanRecord(rows, &r); err != nil {
 				rows.Close()
@@ -227,6 +232,7 @@ func (s *sqlStore) Walk(ctx context.Context, fn func(*Record) error) error {
 			}
 			n++
 			after = r.Seq
+			remaining--
 			if err := fn(&r); err != nil {
 				rows.Close()
 				return err
@@ -237,7 +243,7 @@ func (s *sqlStore) Walk(ctx context.Context, fn func(*Record) error) error {
 		if err != nil {
 			return fmt.Errorf("read %s: %w", s.loc, err)
 		}
-		if n < page {
+		if n < scanPage || remaining == 0 {
 			return nil
 		}
 	}

@@ -210,8 +210,12 @@ func testWalkPages(t *testing.T, b backend) {
 	ctx := context.Background()
 	st, _ := b.open(t)
 	const n = 2503 // more than two pages
-	for range n {
-		if err := st.Append(ctx, rec("a", "s", "allow", "command", time.Time{}.Add(time.Hour), 1), seal); err != nil {
+	for i := range n {
+		agent := "a"
+		if (i+1)%3 == 0 {
+			agent = "third"
+		}
+		if err := st.Append(ctx, rec(agent, "s", "allow", "command", time.Time{}.Add(time.Hour), 1), seal); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -232,6 +236,29 @@ func testWalkPages(t *testing.T, b backend) {
 	stop := errors.New("stop")
 	if err := st.Walk(ctx, func(*Record) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("walk error = %v, want the callback's", err)
+	}
+	// A filtered, limited scan across page boundaries: the newest 1500
+	// records, and every third record's agent.
+	var seqs []int64
+	if err := st.Scan(ctx, Filter{Limit: 1500}, func(r *Record) error { seqs = append(seqs, r.Seq); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(seqs) != 1500 || seqs[0] != n-1499 || seqs[1499] != n {
+		t.Errorf("limit scan: %d records from %v", len(seqs), seqs[:min(3, len(seqs))])
+	}
+	seqs = nil
+	if err := st.Scan(ctx, Filter{Agent: "third"}, func(r *Record) error { seqs = append(seqs, r.Seq); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(seqs) != n/3 || seqs[0] != 3 || seqs[len(seqs)-1] != n/3*3 {
+		t.Errorf("filtered scan: %d records, want %d", len(seqs), n/3)
+	}
+	seqs = nil
+	if err := st.Scan(ctx, Filter{Agent: "third", Limit: 500}, func(r *Record) error { seqs = append(seqs, r.Seq); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(seqs) != 500 || seqs[0] != n/3*3-499*3 || seqs[len(seqs)-1] != n/3*3 {
+		t.Errorf("filtered limited scan: %d records ending %v", len(seqs), seqs[len(seqs)-1:])
 	}
 }
 

@@ -107,8 +107,11 @@ type Store interface {
 	Query(ctx context.Context, f Filter) ([]Record, error)
 	// Stats summarises the records f selects.
 	Stats(ctx context.Context, f Filter) (*Stats, error)
-	// Walk calls fn for every record in sequence order, without loading
-	// the whole log into memory.
+	// Scan calls fn for each record f selects, in sequence order,
+	// without loading them all into memory. An error from fn stops the
+	// scan and is returned.
+	Scan(ctx context.Context, f Filter, fn func(*Record) error) error
+	// Walk is Scan over the whole log.
 	Walk(ctx context.Context, fn func(*Record) error) error
 	// Location names the store for messages (a path or a redacted DSN).
 	Location() string

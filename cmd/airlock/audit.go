@@ -146,15 +146,14 @@ func (a *app) auditLogCmd(af *auditFlags) *cobra.Command {
 				return err
 			}
 			defer l.Close()
-			recs, err := l.Query(cmd.Context(), f)
-			if err != nil {
-				return err
+			// Streamed: a long log is never held in memory.
+			lw := audit.NewLogWriter(a.stdout, af.format, l.Location())
+			if err := l.Scan(cmd.Context(), f, lw.Write); err != nil {
+				// Part of the listing may be out already: say it is cut
+				// short rather than let it pass for the whole answer.
+				return exitCode{code: exitIncomplete, err: err}
 			}
-			if af.format == "json" {
-				return audit.WriteLogJSON(a.stdout, l.Location(), recs)
-			}
-			audit.WriteLogText(a.stdout, recs)
-			return nil
+			return lw.Close()
 		},
 	}
 	auditAddFilterFlags(c, af)

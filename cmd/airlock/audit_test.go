@@ -169,3 +169,28 @@ func TestAuditCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestAuditLogDamagedRecord(t *testing.T) {
+	db := seedAudit(t)
+	sqldb, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqldb.Close()
+	if _, err := sqldb.Exec(`UPDATE audit_records SET findings = '[{oops' WHERE seq = 3`); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json"} {
+		code, _, errs := runAudit(t, "log", "--db", db, "--format", format)
+		if code != exitIncomplete || !strings.Contains(errs, "record 3") || !strings.Contains(errs, "damaged") {
+			t.Errorf("%s: exit %d, stderr %q; want exit 3 naming record 3", format, code, errs)
+		}
+	}
+	if code, out, _ := runAudit(t, "verify", "--db", db); code != exitFindings || !strings.Contains(out, "first bad record: 3") {
+		t.Errorf("verify: exit %d\n%s", code, out)
+	}
+	// Filters that skip the damaged record still answer.
+	if code, _, errs := runAudit(t, "log", "--db", db, "--decision", "deny"); code != 0 {
+		t.Errorf("log --decision deny: exit %d: %s", code, errs)
+	}
+}
