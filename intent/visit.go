@@ -32,7 +32,7 @@ func (x *extractor) visit(n *sitter.Node) bool {
 		c = &call{node: n, name: x.resolve(normCallee(x.text(fn))), args: n.ChildByFieldName("arguments"), recv: fn}
 	case "call_expression":
 		fn := n.ChildByFieldName("function")
-		c = &call{node: n, name: x.resolve(normCallee(x.text(fn))), args: n.ChildByFieldName("arguments"), recv: fn}
+		c = &call{node: n, name: x.calleeName(n), args: n.ChildByFieldName("arguments"), recv: fn}
 	case "new_expression":
 		c = &call{node: n, name: x.resolve(normCallee(x.text(n.ChildByFieldName("constructor")))), args: n.ChildByFieldName("arguments")}
 	case "method_invocation":
@@ -129,7 +129,14 @@ func (x *extractor) calleeName(m *sitter.Node) string {
 	case "new_expression":
 		return x.resolve(normCallee(x.text(m.ChildByFieldName("constructor"))))
 	}
-	return x.resolve(normCallee(x.text(m.ChildByFieldName("function"))))
+	fn := m.ChildByFieldName("function")
+	if fn != nil && x.kind(fn) == "member_expression" {
+		// require("child_process").exec(…): the module is inline
+		if mod, ok := x.requireOf(fn.ChildByFieldName("object")); ok {
+			return mod + "." + x.text(fn.ChildByFieldName("property"))
+		}
+	}
+	return x.resolve(normCallee(x.text(fn)))
 }
 
 // bufferDecodes reports whether Buffer.from is given a base64 or hex
