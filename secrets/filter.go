@@ -45,6 +45,7 @@ var (
 	reEnvName    = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 	reCamel      = regexp.MustCompile(`^[a-z]+(?:[A-Z][a-z]+)+[0-9]*$|^(?:[A-Z][a-z]+)+[0-9]*$`)
 	reCall       = regexp.MustCompile(`^[A-Za-z_][\w.]*\(`)
+	reUUID       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
 
 // secretWords are the name segments that say a variable holds a secret;
@@ -85,7 +86,9 @@ var notSecretSegments = map[string]bool{
 	"usage": true, "doc": true, "docs": true, "link": true, "status": true, "state": true,
 	"reader": true, "writer": true, "parser": true, "lexer": true, "kinds": true, "types": true,
 	"index": true, "idx": true, "offset": true, "pos": true, "start": true, "end": true,
-	"mgr": true, "change": true, "sep": true, "separator": true, "delim": true, "quote": true, "char_set": true, "charset": true,
+	"mgr": true, "change": true, "next": true, "page": true, "continuation": true, "request": true,
+	"idempotency": true, "sync": true, "cursor": true, "marker": true, "csrf": true, "xsrf": true,
+	"verification": true, "update": true, "pagination": true, "sep": true, "separator": true, "delim": true, "quote": true, "char_set": true, "charset": true,
 }
 
 // nameSegments splits an identifier at _ . - and camelCase boundaries,
@@ -153,10 +156,13 @@ func acceptGeneric(name, value string) bool {
 	}
 	// "Bearer: <token>" is judged by the token.
 	value = reAuthScheme.ReplaceAllString(value, "")
+	if password && humanPassword(name, value) {
+		return true
+	}
 	if strings.ContainsAny(value, " \t") || strings.Contains(value, "://") ||
 		strings.HasPrefix(value, "/") || strings.HasPrefix(value, "./") || strings.HasPrefix(value, "~/") ||
 		reDottedName.MatchString(value) || reWords.MatchString(value) || reEnvName.MatchString(value) ||
-		reCamel.MatchString(value) || reCall.MatchString(value) {
+		reCamel.MatchString(value) || reCall.MatchString(value) || reUUID.MatchString(value) {
 		return false
 	}
 	h := shannon(value)
@@ -187,6 +193,48 @@ func acceptURLPassword(user, pass string) bool {
 		return false
 	}
 	return !strings.HasPrefix(pass, ":")
+}
+
+// rePlainWord is a single word of letters: how people choose passwords
+// ("sysadmin", "Megadeth").
+var rePlainWord = regexp.MustCompile(`^[A-Za-z]{6,32}$`)
+
+// notPasswords are words a password-named variable holds that are states
+// or field names, not passwords.
+var notPasswords = map[string]bool{
+	"required": true, "optional": true, "invalid": true, "missing": true, "hidden": true,
+	"disabled": true, "enabled": true, "readonly": true, "unset": true, "default": true,
+	"string": true, "number": true, "boolean": true, "object": true, "unknown": true,
+	"prompt": true, "masked": true, "plaintext": true, "encrypted": true, "hashed": true,
+	"expired": true, "changed": true, "forgot": true, "forgotten": true, "confirm": true,
+	"current": true, "newpass": true, "oldpass": true, "strong": true, "medium": true,
+	"weak": true, "visible": true, "toggle": true, "credentials": true, "anonymous": true,
+}
+
+// humanPassword accepts a plain word assigned to a variable that is a
+// password itself (its last word is password, passwd, pwd or pw), so
+// password = "sysadmin" is reported while password_label = "Password"
+// or password = "password" are not.
+func humanPassword(name, value string) bool {
+	segs := nameSegments(name)
+	if len(segs) == 0 || !rePlainWord.MatchString(value) {
+		return false
+	}
+	switch segs[len(segs)-1] {
+	case "password", "passwd", "pwd", "pw", "passphrase":
+	default:
+		return false
+	}
+	l := strings.ToLower(value)
+	if notPasswords[l] || urlPlaceholders[l] {
+		return false
+	}
+	for w := range secretWords {
+		if strings.Contains(l, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func hasLetter(s string) bool {

@@ -64,7 +64,7 @@ password = "…". Evidence is always redacted.`,
 // the file is a test fixture (lower severity) or a configuration file
 // (unquoted values count); it is not opened.
 func Scan(path string, content []byte) []airlock.Finding {
-	ms := find(content, mode{path: path, test: isTestPath(path), config: isConfigPath(path)})
+	ms := find(content, mode{path: path, test: isTestPath(path), doc: isDocPath(path), config: isConfigPath(path)})
 	fs := make([]airlock.Finding, 0, len(ms))
 	for _, m := range ms {
 		f := m.finding(content)
@@ -121,6 +121,7 @@ func Redact(s string) string {
 type mode struct {
 	path   string
 	test   bool // test file or fixture
+	doc    bool // documentation, where example credentials abound
 	config bool // unquoted values count (config files, free text)
 	redact bool // report everything a rule matches, for scrubbing
 }
@@ -215,7 +216,7 @@ func accept(r *rule, secret, name string, md mode, unquotedAlt bool) bool {
 	case "database-url-password", "url-basic-auth":
 		return acceptURLPassword(name, secret)
 	case "generic-secret":
-		if md.test && !md.redact {
+		if (md.test || md.doc) && !md.redact {
 			return false
 		}
 		if unquotedAlt && !md.config {
@@ -465,6 +466,16 @@ func isConfigPath(path string) bool {
 	}
 	switch filepath.Ext(base) {
 	case ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".sh", ".bash", ".zsh", ".env", ".tf", ".tfvars", ".hcl":
+		return true
+	}
+	return false
+}
+
+// isDocPath reports whether path is documentation; generic assignments
+// there are examples, not configuration.
+func isDocPath(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".htm":
 		return true
 	}
 	return false
