@@ -118,14 +118,20 @@ func (l *Log) Location() string { return l.st.Location() }
 func (l *Log) Close() error { return l.st.Close() }
 
 // Append validates and normalises rec, then stores it; Seq, PrevHash and
-// Hash are filled in inside the store's write transaction. A zero Time
-// becomes now. Findings and Detectors must be JSON arrays (nil means
+// Hash are filled in inside the store's write transaction, and so is
+// Time when it is zero. Findings and Detectors must be JSON arrays (nil means
 // empty); they are stored compacted, exactly as hashed.
 func (l *Log) Append(ctx context.Context, rec *Record) error {
 	if err := normalise(rec); err != nil {
 		return fmt.Errorf("append audit record: %w", err)
 	}
+	autoTime := rec.Time.IsZero()
 	return l.st.Append(ctx, rec, func(r *Record) error {
+		if autoTime {
+			// Stamped under the write lock, so times follow sequence
+			// numbers (as far as the clock allows).
+			r.Time = time.Now().UTC()
+		}
 		r.Hash = Hash(r)
 		return nil
 	})
@@ -140,12 +146,11 @@ func normalise(r *Record) error {
 	if r.LatencyMicros < 0 {
 		return fmt.Errorf("negative latency %d", r.LatencyMicros)
 	}
-	if r.Time.IsZero() {
-		r.Time = time.Now()
-	}
-	r.Time = r.Time.UTC()
-	if y := r.Time.Year(); y < 1 || y > 9999 {
-		return fmt.Errorf("time %v out of range", r.Time)
+	if !r.Time.IsZero() {
+		r.Time = r.Time.UTC()
+		if y := r.Time.Year(); y < 1 || y > 9999 {
+			return fmt.Errorf("time %v out of range", r.Time)
+		}
 	}
 	for _, s := range []*string{&r.Agent, &r.Session, &r.Kind, &r.Tool, &r.Summary, &r.ContentDigest,
 		&r.Content, &r.Decision, &r.Rule, &r.Reason, &r.Mode} {

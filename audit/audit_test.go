@@ -213,6 +213,7 @@ func TestAppendValidates(t *testing.T) {
 		{"findings not array", func(r *Record) { r.Findings = json.RawMessage(`{"a":1}`) }, "not a JSON array"},
 		{"detectors not json", func(r *Record) { r.Detectors = json.RawMessage(`nope`) }, "detectors"},
 		{"negative latency", func(r *Record) { r.LatencyMicros = -1 }, "latency"},
+		{"time out of range", func(r *Record) { r.Time = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, "out of range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
