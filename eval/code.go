@@ -81,6 +81,10 @@ type CodeSet struct {
 	// with the labelled CWE.
 	StrictTP  int     `json:"strict_tp,omitempty"`
 	StrictTPR float64 `json:"strict_tpr,omitempty"`
+	// Located (CyberSecEval) counts positives whose labelled line text
+	// was found in the snippet; for the others only the CWE can make a
+	// strict hit.
+	Located int `json:"line_located,omitempty"`
 	// CWETP were flagged with the labelled CWE.
 	CWETP  int     `json:"cwe_tp,omitempty"`
 	CWETPR float64 `json:"cwe_tpr,omitempty"`

@@ -50,13 +50,14 @@ func (r *codeRun) cyberSecEval(ctx context.Context) error {
 		}
 		err = r.pool(ctx, len(recs), get, func(i int, it codeItem, o codeOutcome) {
 			rec := recs[i]
-			flagged, strict, _ := codeStrict(o.findings, rec.OriginCode, rec.LineText, rec.CWE)
+			flagged, strict, located := codeStrict(o.findings, rec.OriginCode, rec.LineText, rec.CWE)
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			row := r.codeSetRow(set, rec.Language)
 			row.Positives++
 			row.TP += b2i(flagged)
 			row.StrictTP += b2i(strict)
+			row.Located += b2i(located)
 			row.CWETP += b2i(codeHasCWE(o.findings, rec.CWE))
 			r.account(row, o)
 		})
