@@ -21,6 +21,12 @@ func FuzzMatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, pat, src string, li uint8) {
 		langs := lang.All()
 		l := langs[int(li)%len(langs)]
+		start := time.Now()
+		defer func() {
+			if d := time.Since(start); d > 5*time.Second {
+				t.Fatalf("took %v: pattern %q on %q", d, pat, src)
+			}
+		}()
 		p, err := Compile(l, pat)
 		if err != nil {
 			return
