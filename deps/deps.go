@@ -68,6 +68,8 @@ type Options struct {
 	// RegistryOff explains why there are no registry clients at all
 	// ("offline mode"), for the skip message.
 	RegistryOff string
+	// RegistryMissing says, per ecosystem without a client, why.
+	RegistryMissing map[string]string
 	// Vulns is the advisory source; nil reports vulnerability checks as
 	// not run with VulnsOff as the reason.
 	Vulns    VulnSource
@@ -260,7 +262,9 @@ func (c *Checker) checkRegistry(ctx context.Context, d manifest.Dep, group []man
 	cl := c.opt.Registries[d.Ecosystem]
 	if cl == nil {
 		reason := c.opt.RegistryOff
-		if len(c.opt.Registries) > 0 {
+		if why := c.opt.RegistryMissing[d.Ecosystem]; why != "" {
+			reason = why
+		} else if len(c.opt.Registries) > 0 {
 			reason = "no registry configured for " + d.Ecosystem
 		}
 		skip(checkRegistry, reason, pkgString(d))

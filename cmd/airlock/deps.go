@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/deps"
+	"github.com/airlockhq/airlock/deps/registry"
 )
 
 // depsCmd is `airlock deps [PATH…]`: check the dependencies of a project,
@@ -127,13 +131,75 @@ func splitEco(s string) (string, string, bool) {
 // registryFlags are the flags that choose where registry lookups and
 // advisories come from, shared by deps and eval deps.
 type registryFlags struct {
-	online bool
+	online    bool
+	overrides []string
+	cacheDir  string
+	cacheTTL  time.Duration
+	parallel  int
+	timeout   time.Duration
 }
 
 func (rf *registryFlags) register(c *cobra.Command) {
-	c.Flags().BoolVar(&rf.online, "online", false, "ask package registries (existence, metadata)")
+	f := c.Flags()
+	f.BoolVar(&rf.online, "online", false, "ask package registries (existence, metadata); without it only cached answers are used")
+	f.StringArrayVar(&rf.overrides, "registry", nil, "registry for an ecosystem, overriding its configuration: ECO=URL (repeatable; Go takes a GOPROXY list)")
+	f.StringVar(&rf.cacheDir, "cache-dir", "", "cache directory (default: the user cache directory's airlock folder)")
+	f.DurationVar(&rf.cacheTTL, "cache-ttl", 24*time.Hour, "how long registry answers are reused (\"does not exist\" answers: a tenth of it)")
+	f.IntVar(&rf.parallel, "parallel", 8, "concurrent registry requests")
+	f.DurationVar(&rf.timeout, "timeout", 15*time.Second, "timeout per registry request (each is retried twice with backoff)")
 }
 
+func (rf *registryFlags) dir() (string, error) {
+	if rf.cacheDir != "" {
+		return rf.cacheDir, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", usagef("no cache directory (%v): give --cache-dir", err)
+	}
+	return filepath.Join(d, "airlock"), nil
+}
+
+// options builds the checker's sources from configuration and flags.
 func (rf *registryFlags) options(ctx context.Context) (deps.Options, error) {
-	return deps.Options{RegistryOff: "offline (use --online to ask registries)"}, nil
+	over := map[string]string{}
+	for _, o := range rf.overrides {
+		k, v, ok := splitEco(o)
+		eco, known := deps.Ecosystem(k)
+		if !ok || !known {
+			return deps.Options{}, usagef("--registry %q: want ECOSYSTEM=URL with a known ecosystem", o)
+		}
+		over[eco] = v
+	}
+	dir, err := rf.dir()
+	if err != nil {
+		return deps.Options{}, err
+	}
+	cache := &registry.Cache{Dir: dir, TTL: rf.cacheTTL, NotFoundTTL: rf.cacheTTL / 10, Offline: !rf.online}
+	home, _ := os.UserHomeDir()
+	cwd, _ := os.Getwd()
+	found, missing := registry.Discover(ctx, registry.Env{Home: home, Dir: cwd}, over)
+	f := registry.NewFetcher(rf.parallel)
+	f.Timeout = rf.timeout
+	opt := deps.Options{Registries: map[string]registry.Client{}, Parallel: rf.parallel}
+	for eco, src := range found {
+		cl, err := registry.NewClient(eco, src, f)
+		if err != nil {
+			missing[eco] = err.Error()
+			continue
+		}
+		opt.Registries[eco] = cache.Wrap(eco, cl)
+	}
+	opt.RegistryMissing = missing
+	vulns, why := openVulnDB(dir)
+	if vulns != nil {
+		opt.Vulns = vulns
+	}
+	opt.VulnsOff = why
+	return opt, nil
+}
+
+// openVulnDB opens the local OSV database, or says why there is none.
+func openVulnDB(cacheDir string) (deps.VulnSource, string) {
+	return nil, "no local OSV database; run `airlock db update`"
 }
