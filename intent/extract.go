@@ -95,7 +95,6 @@ type extractor struct {
 	hasNetwork       bool
 	hasDecode        bool
 	evalUse          *Use
-	cgo              bool
 	// kinds caches node kinds by node id: Node.Kind is a cgo call that
 	// allocates, and every pass asks again.
 	kinds map[uintptr]string
@@ -436,7 +435,6 @@ func (x *extractor) declareGo(n *sitter.Node) {
 	case "import_spec":
 		path := x.strValue(n.ChildByFieldName("path"))
 		if path == "C" {
-			x.cgo = true
 			x.add(n, CapNative, "cgo", `uses cgo (import "C") to call native code`, false)
 			return
 		}

@@ -98,7 +98,7 @@ addresses are reported even when the task mentions networking.`,
 	f.StringVar(&task, "task", "", "the task the change was made for (required)")
 	f.StringVar(&diff, "diff", "", "check the files changed since this git revision; the rest of the repository is the baseline")
 	f.StringVar(&project, "project", "", "with FILES: a directory whose other source files are the baseline")
-	f.StringVar(&runPath, "run", "", "a behaviour report from `airlock run --format json` to add observed capabilities")
+	f.StringVar(&runPath, "run", "", "a behaviour report (the JSON of airlock run --format json) whose observed capabilities are checked too")
 	f.StringVar(&format, "format", "text", "output format: text, json or sarif")
 	f.StringVarP(&output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringVar(&failOn, "fail-on", "low", "exit 1 when a finding is at or above this severity")
