@@ -98,7 +98,7 @@ var rules = []*rule{
 	{id: "database-url-password", what: "password in a database URL", keywords: []string{"://"}, re: reDatabaseURL, severity: airlock.High, minLen: 3},
 	{id: "url-basic-auth", what: "password in a URL", keywords: []string{"://"}, re: reURLBasicAuth, severity: airlock.High, minLen: 3},
 	{id: "bearer-token", what: "bearer token", keywords: []string{"bearer"}, re: reBearer, severity: airlock.High, minEntropy: 3.5, generic: true},
-	{id: "generic-secret", what: "hard-coded secret", keywords: []string{"password", "passwd", "passphrase", "pwd", "pw", "secret", "token", "key", "cred", "bearer"}, assign: true, severity: airlock.High, generic: true},
+	{id: "generic-secret", what: "secret or password", keywords: []string{"password", "passwd", "passphrase", "pwd", "pw", "secret", "token", "key", "cred", "bearer"}, assign: true, severity: airlock.High, generic: true},
 }
 
 // jwtLooksReal decodes the header: a real token's header is a JSON object
