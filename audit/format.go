@@ -65,7 +65,8 @@ type LogWriter struct {
 // its columns.
 const textFlushEvery = 500
 
-// NewLogWriter returns a LogWriter for format "text" or "json".
+// NewLogWriter returns a LogWriter for format "text", "json" or "jsonl"
+// (one compact record per line, no envelope).
 func NewLogWriter(w io.Writer, format, loc string) *LogWriter {
 	return &LogWriter{w: w, format: format, loc: loc}
 }
@@ -75,9 +76,12 @@ func (lw *LogWriter) Write(r *Record) error {
 	if lw.err != nil {
 		return lw.err
 	}
-	if lw.format == "json" {
+	switch lw.format {
+	case "json":
 		lw.err = lw.writeJSON(r)
-	} else {
+	case "jsonl":
+		lw.err = lw.writeJSONLine(r)
+	default:
 		lw.writeText(r)
 	}
 	lw.n++
@@ -106,6 +110,19 @@ func (lw *LogWriter) writeJSON(r *Record) error {
 	return nil
 }
 
+// writeJSONLine writes one compact record per line (JSON Lines), for log
+// shippers and jq.
+func (lw *LogWriter) writeJSONLine(r *Record) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("write json: record %d: %w", r.Seq, err)
+	}
+	if _, err := lw.w.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
 func (lw *LogWriter) writeText(r *Record) {
 	if lw.tw == nil {
 		lw.tw = tabwriter.NewWriter(lw.w, 0, 4, 2, ' ', 0)
@@ -128,6 +145,9 @@ func (lw *LogWriter) writeText(r *Record) {
 func (lw *LogWriter) Close() error {
 	if lw.err != nil {
 		return lw.err
+	}
+	if lw.format == "jsonl" {
+		return nil // no records, no lines
 	}
 	if lw.format == "json" {
 		var tail string

@@ -85,6 +85,17 @@ func TestFormatsGolden(t *testing.T) {
 	}
 	golden(t, "log.json.golden", b.Bytes())
 	b.Reset()
+	lw := NewLogWriter(&b, "jsonl", loc)
+	for i := range recs {
+		if err := lw.Write(&recs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "log.jsonl.golden", b.Bytes())
+	b.Reset()
 	WriteStatsText(&b, st)
 	golden(t, "stats.txt.golden", b.Bytes())
 	b.Reset()

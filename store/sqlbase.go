@@ -128,6 +128,9 @@ func (s *sqlStore) where(f Filter) (string, []any) {
 		args = append(args, v)
 		conds = append(conds, strings.ReplaceAll(cond, "?", s.d.ph(len(args))))
 	}
+	if f.AfterSeq > 0 {
+		add("seq > ?", f.AfterSeq)
+	}
 	if !f.Since.IsZero() {
 		add("time >= ?", f.Since.UTC().Format(TimeLayout))
 	}

@@ -155,6 +155,9 @@ func testFiltersAndStats(t *testing.T, b backend) {
 		{"until", Filter{Until: base.Add(time.Second)}, []int64{1, 2}},
 		{"limit keeps newest", Filter{Limit: 2}, []int64{3, 4}},
 		{"combined", Filter{Decision: "deny", Agent: "cursor"}, []int64{4}},
+		{"after seq", Filter{AfterSeq: 2}, []int64{3, 4}},
+		{"after seq and limit", Filter{AfterSeq: 1, Limit: 1}, []int64{4}},
+		{"after the end", Filter{AfterSeq: 4}, nil},
 		{"none", Filter{Agent: "nobody"}, nil},
 	}
 	for _, tt := range tests {

@@ -68,6 +68,9 @@ type Filter struct {
 	Decision     string
 	Kind         string
 	Tool         string
+	// AfterSeq selects records with a greater sequence number, for
+	// incremental export (0: from the start).
+	AfterSeq int64
 	// Limit keeps the newest Limit records (0: all). Results are always
 	// in sequence order.
 	Limit int

@@ -25,6 +25,7 @@ type auditFlags struct {
 	decision string
 	kind     string
 	tool     string
+	afterSeq int64
 	limit    int
 }
 
@@ -40,7 +41,7 @@ with .airlock or .git), unless --db or $AIRLOCK_AUDIT names another SQLite
 file or a postgres:// URL.`,
 	}
 	cmd.PersistentFlags().StringVar(&af.db, "db", "", "audit log: SQLite file or postgres:// URL (default $"+audit.EnvVar+" or .airlock/audit.db)")
-	cmd.PersistentFlags().StringVar(&af.format, "format", "text", "output format: text or json")
+	cmd.PersistentFlags().StringVar(&af.format, "format", "text", "output format: text or json (log also jsonl)")
 	cmd.AddCommand(a.auditLogCmd(&af), a.auditStatsCmd(&af), a.auditVerifyCmd(&af))
 	return cmd
 }
@@ -57,7 +58,8 @@ func auditAddFilterFlags(c *cobra.Command, af *auditFlags) {
 }
 
 func (af *auditFlags) filter(now time.Time) (audit.Filter, error) {
-	f := audit.Filter{Agent: af.agent, Session: af.session, Decision: af.decision, Kind: af.kind, Tool: af.tool, Limit: af.limit}
+	f := audit.Filter{Agent: af.agent, Session: af.session, Decision: af.decision, Kind: af.kind, Tool: af.tool,
+		AfterSeq: af.afterSeq, Limit: af.limit}
 	var err error
 	if f.Since, err = auditParseWhen(af.since, now); err != nil {
 		return f, usagef("--since: %v", err)
@@ -72,6 +74,9 @@ func (af *auditFlags) filter(now time.Time) (audit.Filter, error) {
 	}
 	if af.limit < 0 {
 		return f, usagef("--limit must not be negative")
+	}
+	if af.afterSeq < 0 {
+		return f, usagef("--after-seq must not be negative")
 	}
 	return f, nil
 }
@@ -130,12 +135,18 @@ func (a *app) auditLogCmd(af *auditFlags) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "log",
 		Short: "List recorded decisions, oldest first",
+		Long: `List recorded decisions, oldest first, as a table (text), one JSON document
+(json) or one JSON record per line (jsonl). For incremental export, pass the
+last sequence number shipped as --after-seq.`,
 		Example: `  airlock audit log --decision deny --since 24h
-  airlock audit log --session 5f2c… --format json | jq '.records[].findings'`,
+  airlock audit log --session 5f2c… --format json | jq '.records[].findings'
+  airlock audit log --format jsonl --after-seq 1042 >> siem.jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := af.checkFormat(); err != nil {
-				return err
+			if af.format != "jsonl" {
+				if err := af.checkFormat(); err != nil {
+					return usagef("--format %q: want text, json or jsonl", af.format)
+				}
 			}
 			f, err := af.filter(time.Now())
 			if err != nil {
@@ -158,6 +169,7 @@ func (a *app) auditLogCmd(af *auditFlags) *cobra.Command {
 	}
 	auditAddFilterFlags(c, af)
 	c.Flags().IntVar(&af.limit, "limit", 0, "show only the newest N matching records (0: all)")
+	c.Flags().Int64Var(&af.afterSeq, "after-seq", 0, "only records after this sequence number (incremental export)")
 	return c
 }
 

@@ -84,6 +84,25 @@ func TestAuditLogCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "cmd 1") || !strings.Contains(out, "DECISION") {
 		t.Errorf("text log: exit %d\n%s", code, out)
 	}
+
+	// JSON Lines for export: one compact record per line, resumable.
+	code, out, errs := runAudit(t, "log", "--db", db, "--format", "jsonl", "--after-seq", "2")
+	if code != 0 {
+		t.Fatalf("jsonl: exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("jsonl: %d lines, want 2:\n%s", len(lines), out)
+	}
+	for i, line := range lines {
+		var r audit.Record
+		if err := json.Unmarshal([]byte(line), &r); err != nil || r.Seq != int64(3+i) {
+			t.Errorf("jsonl line %d: seq %d, %v", i, r.Seq, err)
+		}
+	}
+	if code, out, _ := runAudit(t, "log", "--db", db, "--format", "jsonl", "--after-seq", "4"); code != 0 || out != "" {
+		t.Errorf("jsonl after the end: exit %d, output %q", code, out)
+	}
 }
 
 func TestAuditStatsAndVerifyCommands(t *testing.T) {
@@ -157,6 +176,9 @@ func TestAuditCommandErrors(t *testing.T) {
 		{"bad decision", []string{"log", "--db", db, "--decision", "maybe"}, "--decision"},
 		{"bad format", []string{"stats", "--db", db, "--format", "sarif"}, "--format"},
 		{"negative limit", []string{"log", "--db", db, "--limit", "-1"}, "--limit"},
+		{"negative after-seq", []string{"log", "--db", db, "--after-seq", "-3"}, "--after-seq"},
+		{"jsonl is only for log", []string{"stats", "--db", db, "--format", "jsonl"}, "--format"},
+		{"unknown log format", []string{"log", "--db", db, "--format", "csv"}, "text, json or jsonl"},
 		{"bad head", []string{"verify", "--db", db, "--head", "nope"}, "--head"},
 		{"extra arg", []string{"log", "--db", db, "extra"}, "unknown command"},
 	}
