@@ -1,15 +1,18 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/scan/lang"
 )
 
@@ -163,7 +166,72 @@ func checkTestFile(ctx context.Context, eng *Engine, rs []*Rule, tf string, cove
 	if !ok {
 		return -1, nil
 	}
+	if err := checkFixed(tf, src, fs); err != nil {
+		fail("%v", err)
+		return -1, nil
+	}
 	return before, nil
+}
+
+// checkFixed compares the test file with every fix applied against
+// TESTFILE.fixed, when that golden file exists.
+func checkFixed(tf string, src []byte, findings []airlock.Finding) error {
+	want, err := os.ReadFile(tf + ".fixed")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read fixed file: %w", err)
+	}
+	got, err := ApplyFixes(src, findings)
+	if err != nil {
+		return fmt.Errorf("%s: %w", tf, err)
+	}
+	if !bytes.Equal(got, want) {
+		return fmt.Errorf("%s: applying the fixes does not give %s.fixed:\n%s", tf, filepath.Base(tf), firstDiff(string(want), string(got)))
+	}
+	return nil
+}
+
+// ApplyFixes applies the fixes of findings to src. Overlapping edits are
+// an error: only one of two overlapping fixes could be applied.
+func ApplyFixes(src []byte, findings []airlock.Finding) ([]byte, error) {
+	var edits []airlock.Edit
+	for _, f := range findings {
+		if f.Fix != nil {
+			edits = append(edits, f.Fix.Edits...)
+		}
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].Start < edits[j].Start })
+	var out bytes.Buffer
+	pos := 0
+	for _, e := range edits {
+		if e.Start < pos || e.End < e.Start || e.End > len(src) {
+			return nil, fmt.Errorf("overlapping or out-of-range fix at byte %d", e.Start)
+		}
+		out.Write(src[pos:e.Start])
+		out.WriteString(e.New)
+		pos = e.End
+	}
+	out.Write(src[pos:])
+	return out.Bytes(), nil
+}
+
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("  line %d: want %q\n  line %d: got  %q", i+1, w, i+1, g)
+		}
+	}
+	return ""
 }
 
 // parseAnnotations maps each annotation to the next line holding code.
