@@ -528,3 +528,20 @@ func BenchmarkOpenAppendClose(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAppendPostgres appends over loopback to a local server
+// (fsync off in the test server, so this measures the protocol and the
+// advisory lock, not the disk).
+func BenchmarkAppendPostgres(b *testing.B) {
+	ctx := context.Background()
+	l, err := Open(ctx, pg.Database(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	for i := 0; b.Loop(); i++ {
+		if err := l.Append(ctx, sample(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
