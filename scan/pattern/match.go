@@ -421,6 +421,13 @@ func (m *matcher) stmts(ps []*pnode, ts []*lang.Node, i int, b *Bindings, start,
 			if m.err != nil {
 				return false
 			}
+			// After "...", the rest of the sequence may also start inside a
+			// nested block of a following statement (if/for/try bodies),
+			// as in Semgrep: "x = f()\n...\nsink(x)" matches a sink in a
+			// branch.
+			if p.ellipsis && j < len(ts) && m.nested(ps[1:], ts[j], b2, start, k) {
+				return true
+			}
 		}
 		return false
 	}
@@ -438,6 +445,29 @@ func (m *matcher) stmts(ps []*pnode, ts []*lang.Node, i int, b *Bindings, start,
 	// statement still wraps it.
 	if kids := namedChildren(t); len(kids) == 1 && p.kind != t.Kind && sameSpan(m.src, t, kids[0]) {
 		return m.match(p, kids[0], b, next)
+	}
+	return false
+}
+
+// nested tries a statement sequence at every position of every block
+// nested inside stmt.
+func (m *matcher) nested(ps []*pnode, stmt *lang.Node, b *Bindings, start uint32, k func(*Bindings, uint32) bool) bool {
+	stack := append([]*lang.Node(nil), stmt.Children...)
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if m.l.IsBlock(n.Kind) {
+			kids := namedChildren(n)
+			for i := range kids {
+				if m.stmts(ps, kids, i, b, start, kids[i].Start, k) {
+					return true
+				}
+				if m.err != nil {
+					return false
+				}
+			}
+		}
+		stack = append(stack, n.Children...)
 	}
 	return false
 }

@@ -132,6 +132,12 @@ func TestMatch(t *testing.T) {
 			lines: []int{1},
 		},
 		{
+			name: "statement sequence into a nested block",
+			lang: "python", pat: "$X = input()\n...\neval($X)",
+			src: "a = input()\nif ok:\n    for i in r:\n        eval(a)\nb = input()\nif ok:\n    eval(c)\n",
+			lines: []int{1},
+		},
+		{
 			name: "js require alias",
 			lang: "javascript", pat: "child_process.exec(...)",
 			src:   "const cp = require('child_process');\ncp.exec(cmd);\nconst { exec } = require('child_process');\nexec(c2);\nimport * as x from 'child_process';\nx.exec(c3)\n",
