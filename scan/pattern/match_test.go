@@ -134,7 +134,7 @@ func TestMatch(t *testing.T) {
 		{
 			name: "statement sequence into a nested block",
 			lang: "python", pat: "$X = input()\n...\neval($X)",
-			src: "a = input()\nif ok:\n    for i in r:\n        eval(a)\nb = input()\nif ok:\n    eval(c)\n",
+			src:   "a = input()\nif ok:\n    for i in r:\n        eval(a)\nb = input()\nif ok:\n    eval(c)\n",
 			lines: []int{1},
 		},
 		{
