@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -85,10 +84,13 @@ func InitMain() int {
 	}
 	var cfg childConfig
 	cf := os.NewFile(fdConfig, "config")
-	if err := json.NewDecoder(bufio.NewReader(cf)).Decode(&cfg); err != nil {
+	dec := json.NewDecoder(cf)
+	if err := dec.Decode(&cfg); err != nil {
 		return fail(fmt.Errorf("read config: %w", err))
 	}
-	cf.Close()
+	// After the config the supervisor sends one byte once the limits are
+	// in place; the command must not start before.
+	gate := io.MultiReader(dec.Buffered(), cf)
 	// Nothing inside may read this process's memory or attach to it: it
 	// holds the proxy socket and is not restricted by Landlock or seccomp.
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
@@ -120,6 +122,11 @@ func InitMain() int {
 	if err != nil {
 		return fail(err)
 	}
+	var g [1]byte
+	if _, err := io.ReadFull(gate, g[:]); err != nil || g[0] != 'G' {
+		return fail(fmt.Errorf("the supervisor did not release the command: %v", err))
+	}
+	cf.Close()
 	sock := os.NewFile(fdSock, "sock")
 	pid, ll, abi, err := startRestricted(&cfg, path, sock)
 	sock.Close()

@@ -125,6 +125,10 @@ func absUnder(base, p string) string {
 // sandbox's root maps to the host's root; they are masked always.
 var systemSecrets = []string{"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers", "/etc/sudoers.d", "/etc/ssh", "/etc/security/opasswd"}
 
+// dotenvNames are the .env files masked in the work directory's ancestors.
+var dotenvNames = []string{".env", ".env.local", ".env.development", ".env.development.local", ".env.test",
+	".env.test.local", ".env.production", ".env.production.local", ".env.staging", ".env.prod", ".env.dev"}
+
 // masks lists host paths hidden inside: system secrets, user-named paths,
 // and .env files in the work directory's ancestors (a monorepo root's
 // .env is a classic target), which are outside the hidden home.
@@ -140,9 +144,10 @@ func masks(cfg Config, home string) []string {
 	}
 	for dir := filepath.Dir(cfg.Workdir); ; dir = filepath.Dir(dir) {
 		if home == "" || !under(dir, home) {
-			ents, _ := os.ReadDir(dir)
-			for _, e := range ents {
-				if n := e.Name(); n == ".env" || strings.HasPrefix(n, ".env.") {
+			// Named lookups, not a directory listing: an ancestor such
+			// as /tmp can hold thousands of entries.
+			for _, n := range dotenvNames {
+				if fi, err := os.Lstat(filepath.Join(dir, n)); err == nil && !fi.IsDir() {
 					out = append(out, filepath.Join(dir, n))
 				}
 			}

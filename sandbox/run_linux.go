@@ -51,11 +51,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if before.truncated {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the work directory has more than %d files; changes beyond them are not reported", maxSnapshotFiles))
 	}
+	var bg sync.WaitGroup
 	if cfg.Unsafe {
 		err = runUnsafe(ctx, cfg, env, rep)
 	} else {
-		err = runSandboxed(ctx, cfg, env, rep, start)
+		err = runSandboxed(ctx, cfg, env, rep, start, &bg)
 	}
+	defer bg.Wait()
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +104,7 @@ func checkKernel(cfg *Config) (landlock int, err error) {
 	return abi, nil
 }
 
-func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, start time.Time) error {
+func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, start time.Time, bg *sync.WaitGroup) error {
 	abi, err := checkKernel(&cfg)
 	if err != nil {
 		return err
@@ -115,13 +117,147 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		rep.Warnings = append(rep.Warnings, "Landlock is not available: the file system is confined by mounts only")
 	}
 
+	// Limits: cgroup when we may create one, rlimits always.
+	// Creating a memory cgroup takes a millisecond or two; do it while
+	// the init starts, which waits for its config before doing anything.
+	type cgResult struct {
+		cg  *cgroup
+		err error
+	}
+	cgCh := make(chan cgResult, 1)
+	go func() {
+		cg, err := newCgroup(fmt.Sprintf("airlock-%d-%d", os.Getpid(), start.UnixNano()%1e9), cfg.Limits)
+		cgCh <- cgResult{cg, err}
+	}()
+	var cg *cgroup
+	var cgErr error
+	ready := false
+	cgReady := func() {
+		ready = true
+		r := <-cgCh
+		cg, cgErr = r.cg, r.err
+		switch {
+		case cg != nil && cg.version == 2:
+			rep.Isolation.LimitsVia = "cgroup2"
+		case cg != nil:
+			rep.Isolation.LimitsVia = "cgroup1"
+		default:
+			rep.Isolation.LimitsVia = "rlimit"
+			rep.Isolation.LimitsDetail = "no cgroup could be created (" + cgErr.Error() + "); memory and process limits are per-process rlimits (RLIMIT_AS, RLIMIT_NPROC), and hitting them is only seen in the command's own errors"
+		}
+	}
+	defer func() {
+		if !ready {
+			cg = (<-cgCh).cg
+		}
+		if cg != nil {
+			// Removing a memory cgroup is slow; it overlaps the diff.
+			bg.Go(cg.remove)
+		}
+	}()
+
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	stR, stW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	mine, theirs := os.NewFile(uintptr(pair[0]), "sv"), os.NewFile(uintptr(pair[1]), "init")
+	defer mine.Close()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSetup, err)
+	}
+
+	cmd := &exec.Cmd{
+		Path: "/proc/self/exe",
+		Args: append([]string{os.Args[0]}, cfg.InitArgs...),
+		// One P is plenty for the init (it mostly waits) and keeps idle
+		// scheduler threads from spinning on a busy machine.
+		Env:        []string{stageEnv + "=init", "GOMAXPROCS=1"},
+		Stdin:      cfg.Stdin,
+		Stdout:     outW,
+		Stderr:     errW,
+		ExtraFiles: []*os.File{cfgR, theirs, stW},
+		SysProcAttr: &syscall.SysProcAttr{
+			Cloneflags: syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWNET |
+				syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS | syscall.CLONE_NEWCGROUP,
+			UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
+			GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
+			GidMappingsEnableSetgroups: false,
+			Pdeathsig:                  syscall.SIGKILL,
+		},
+	}
+	if cmd.Stdin == nil {
+		cmd.Stdin = nil // exec opens /dev/null
+	}
+	err = cmd.Start()
+	cfgR.Close()
+	theirs.Close()
+	stW.Close()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		cfgW.Close()
+		stR.Close()
+		outR.Close()
+		errR.Close()
+		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EACCES) {
+			return fmt.Errorf("%w: cannot create user, mount, pid and network namespaces (%w); unprivileged user namespaces may be disabled or restricted by a security module", ErrUnavailable, err)
+		}
+		return fmt.Errorf("%w: start init: %w", ErrSetup, err)
+	}
+	pid := cmd.Process.Pid
+
+	// Output: copied with a cap; going over it ends the run.
+	var killOnce sync.Once
+	var killedBy string
+	kill := func(reason string) {
+		killOnce.Do(func() {
+			killedBy = reason
+			_ = cmd.Process.Kill()
+		})
+	}
+	cw := &cappedOutput{limit: cfg.Limits.Output, onLimit: func() { kill("output") }}
+	var copyWG sync.WaitGroup
+	for _, p := range []struct {
+		r *os.File
+		w io.Writer
+	}{{outR, cfg.Stdout}, {errR, cfg.Stderr}} {
+		copyWG.Add(1)
+		go func(r *os.File, w io.Writer) {
+			defer copyWG.Done()
+			defer r.Close()
+			cw.copy(w, r)
+		}(p.r, p.w)
+	}
+
+	// The init boots while the layout is worked out; it waits for the
+	// config, then for the go byte before it starts the command.
+	abort := func(e error) error {
+		kill("setup")
+		_ = cmd.Wait()
+		cfgW.Close()
+		copyWG.Wait()
+		return e
+	}
 	stage, err := os.MkdirTemp("", "airlock-run-")
 	if err != nil {
-		return fmt.Errorf("%w: staging directory: %w", ErrSetup, err)
+		return abort(fmt.Errorf("%w: staging directory: %w", ErrSetup, err))
 	}
-	defer os.RemoveAll(stage)
+	defer bg.Go(func() { os.RemoveAll(stage) })
 	if err := os.Mkdir(filepath.Join(stage, "root"), 0o755); err != nil {
-		return fmt.Errorf("%w: %w", ErrSetup, err)
+		return abort(fmt.Errorf("%w: %w", ErrSetup, err))
 	}
 	home, _ := os.UserHomeDir()
 	if h := os.Getenv("HOME"); h != "" {
@@ -163,7 +299,7 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 			rep.addNet(a)
 		})
 		if err != nil {
-			return fmt.Errorf("%w: proxy: %w", ErrSetup, err)
+			return abort(fmt.Errorf("%w: proxy: %w", ErrSetup, err))
 		}
 		defer px.Close()
 		l.ProxySocket = sock
@@ -190,139 +326,23 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		cc.Landlock.ConnectPorts = []int{proxyPortInside}
 	}
 
-	// Limits: cgroup when we may create one, rlimits always.
-	// Creating a memory cgroup takes a millisecond or two; do it while
-	// the init starts, which waits for its config before doing anything.
-	type cgResult struct {
-		cg  *cgroup
-		err error
-	}
-	cgCh := make(chan cgResult, 1)
-	go func() {
-		cg, err := newCgroup(fmt.Sprintf("airlock-%d-%d", os.Getpid(), start.UnixNano()%1e9), cfg.Limits)
-		cgCh <- cgResult{cg, err}
-	}()
-	var cg *cgroup
-	var cgErr error
-	cgReady := func() {
-		r := <-cgCh
-		cg, cgErr = r.cg, r.err
-		switch {
-		case cg != nil && cg.version == 2:
-			rep.Isolation.LimitsVia = "cgroup2"
-		case cg != nil:
-			rep.Isolation.LimitsVia = "cgroup1"
-		default:
-			rep.Isolation.LimitsVia = "rlimit"
-			rep.Isolation.LimitsDetail = "no cgroup could be created (" + cgErr.Error() + "); memory and process limits are per-process rlimits (RLIMIT_AS, RLIMIT_NPROC), and hitting them is only seen in the command's own errors"
-		}
-	}
-	defer func() {
-		if cg != nil {
-			cg.remove()
-		}
-	}()
-
-	cfgR, cfgW, err := os.Pipe()
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrSetup, err)
-	}
-	stR, stW, err := os.Pipe()
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrSetup, err)
-	}
-	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrSetup, err)
-	}
-	mine, theirs := os.NewFile(uintptr(pair[0]), "sv"), os.NewFile(uintptr(pair[1]), "init")
-	defer mine.Close()
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrSetup, err)
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrSetup, err)
-	}
-
-	cmd := &exec.Cmd{
-		Path:       "/proc/self/exe",
-		Args:       append([]string{os.Args[0]}, cfg.InitArgs...),
-		Env:        []string{stageEnv + "=init"},
-		Stdin:      cfg.Stdin,
-		Stdout:     outW,
-		Stderr:     errW,
-		ExtraFiles: []*os.File{cfgR, theirs, stW},
-		SysProcAttr: &syscall.SysProcAttr{
-			Cloneflags: syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWNET |
-				syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS | syscall.CLONE_NEWCGROUP,
-			UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
-			GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
-			GidMappingsEnableSetgroups: false,
-			Pdeathsig:                  syscall.SIGKILL,
-		},
-	}
-	if cmd.Stdin == nil {
-		cmd.Stdin = nil // exec opens /dev/null
-	}
-	err = cmd.Start()
-	cgReady()
-	cfgR.Close()
-	theirs.Close()
-	stW.Close()
-	outW.Close()
-	errW.Close()
-	if err != nil {
-		cfgW.Close()
-		stR.Close()
-		outR.Close()
-		errR.Close()
-		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EACCES) {
-			return fmt.Errorf("%w: cannot create user, mount, pid and network namespaces (%w); unprivileged user namespaces may be disabled or restricted by a security module", ErrUnavailable, err)
-		}
-		return fmt.Errorf("%w: start init: %w", ErrSetup, err)
-	}
-	pid := cmd.Process.Pid
-	if cg != nil {
-		if err := cg.add(pid); err != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			return fmt.Errorf("%w: %w", ErrSetup, err)
-		}
-	}
-
-	// Output: copied with a cap; going over it ends the run.
-	var killOnce sync.Once
-	var killedBy string
-	kill := func(reason string) {
-		killOnce.Do(func() {
-			killedBy = reason
-			_ = cmd.Process.Kill()
-		})
-	}
-	cw := &cappedOutput{limit: cfg.Limits.Output, onLimit: func() { kill("output") }}
-	var copyWG sync.WaitGroup
-	for _, p := range []struct {
-		r *os.File
-		w io.Writer
-	}{{outR, cfg.Stdout}, {errR, cfg.Stderr}} {
-		copyWG.Add(1)
-		go func(r *os.File, w io.Writer) {
-			defer copyWG.Done()
-			defer r.Close()
-			cw.copy(w, r)
-		}(p.r, p.w)
-	}
-
 	b, err := json.Marshal(cc)
 	if err == nil {
 		_, err = cfgW.Write(b)
 	}
-	cfgW.Close()
 	if err != nil {
-		kill("setup")
+		return abort(fmt.Errorf("%w: send config: %w", ErrSetup, err))
 	}
+	// The command must start inside the cgroup: the init joins it before
+	// it is released.
+	cgReady()
+	if cg != nil {
+		if err := cg.add(pid); err != nil {
+			return abort(fmt.Errorf("%w: %w", ErrSetup, err))
+		}
+	}
+	_, _ = cfgW.Write([]byte{'G'})
+	cfgW.Close()
 
 	// Status messages from the init.
 	statuses := make(chan status, 4)
