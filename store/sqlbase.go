@@ -66,7 +66,7 @@ func (s *sqlStore) Append(ctx context.Context, rec *Record, seal func(*Record) e
 		wait := backoff/2 + rand.N(backoff)
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("append audit record: gave up after %d attempts: %w (last error: %v)", attempt, ctx.Err(), err)
+			return fmt.Errorf("append audit record: gave up after %d attempts: %w (last error: %w)", attempt, ctx.Err(), err)
 		case <-time.After(wait):
 		}
 		backoff = min(backoff*2, 250*time.Millisecond)
