@@ -3,9 +3,11 @@ package scan
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -245,5 +247,42 @@ func TestScanDeepNestingAndTimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("timeout took %v to take effect", d)
+	}
+}
+
+// One engine serves many goroutines: compile once, scan in parallel.
+func TestScanConcurrent(t *testing.T) {
+	e := builtinEngine(t)
+	srcs := map[string][]byte{
+		"a.py":   []byte("import subprocess as sp\nsp.call(cmd, shell=True)\n"),
+		"b.go":   []byte("package p\nimport \"os/exec\"\nfunc f(c string) { exec.Command(\"sh\", \"-c\", c) }\n"),
+		"c.js":   []byte("const cp = require('child_process');\ncp.exec('ls ' + d);\n"),
+		"D.java": []byte("class D { void f(String d) throws Exception { Runtime.getRuntime().exec(\"ls \" + d); } }\n"),
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				for name, src := range srcs {
+					fs, err := e.Scan(context.Background(), name, "", src)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if len(fs) != 1 {
+						errs <- fmt.Errorf("%s: %d findings, want 1", name, len(fs))
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
