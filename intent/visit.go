@@ -29,13 +29,16 @@ func (x *extractor) visit(n *sitter.Node) bool {
 	switch x.kind(n) {
 	case "call":
 		fn := n.ChildByFieldName("function")
-		c = &call{node: n, name: x.resolve(normCallee(x.text(fn))), args: n.ChildByFieldName("arguments"), recv: fn}
+		x.computedCall(n)
+		c = &call{node: n, name: x.calleeName(n), args: n.ChildByFieldName("arguments"), recv: fn}
 	case "call_expression":
 		fn := n.ChildByFieldName("function")
+		x.computedCall(n)
 		c = &call{node: n, name: x.calleeName(n), args: n.ChildByFieldName("arguments"), recv: fn}
 	case "new_expression":
 		c = &call{node: n, name: x.resolve(normCallee(x.text(n.ChildByFieldName("constructor")))), args: n.ChildByFieldName("arguments")}
 	case "method_invocation":
+		x.computedCall(n)
 		name := x.text(n.ChildByFieldName("name"))
 		obj := n.ChildByFieldName("object")
 		if obj != nil {
@@ -46,6 +49,16 @@ func (x *extractor) visit(n *sitter.Node) bool {
 		c = &call{node: n, name: x.resolve(normCallee(x.text(n.ChildByFieldName("type")))), args: n.ChildByFieldName("arguments")}
 	case "composite_literal":
 		c = &call{node: n, name: x.resolve(normCallee(x.text(n.ChildByFieldName("type"))))}
+	case "subscript_expression", "subscript":
+		// globalThis["fe" + "tch"], globals()["ev" + "al"]
+		idx := n.ChildByFieldName("index")
+		if idx == nil {
+			idx = n.ChildByFieldName("subscript")
+		}
+		if v, ok := x.built(idx); ok {
+			x.add(n, CapObfuscation, v, "builds the name "+quoteShort(v)+" from pieces to hide what it reaches", true)
+		}
+		return true
 	case "binary_operator":
 		// pathlib: Path.home() / ".aws" / "credentials"
 		if x.lang == Python && (n.Parent() == nil || n.Parent().Kind() != "binary_operator") && x.text(n.ChildByFieldName("operator")) == "/" {
@@ -130,13 +143,43 @@ func (x *extractor) calleeName(m *sitter.Node) string {
 		return x.resolve(normCallee(x.text(m.ChildByFieldName("constructor"))))
 	}
 	fn := m.ChildByFieldName("function")
-	if fn != nil && x.kind(fn) == "member_expression" {
-		// require("child_process").exec(…): the module is inline
-		if mod, ok := x.requireOf(fn.ChildByFieldName("object")); ok {
-			return mod + "." + x.text(fn.ChildByFieldName("property"))
+	if fn == nil {
+		return ""
+	}
+	switch x.kind(fn) {
+	case "member_expression", "attribute":
+		// require("child_process").exec(…), __import__("os").system(…):
+		// the module is inline
+		if mod, _, ok := x.moduleOf(fn.ChildByFieldName("object")); ok {
+			attr := fn.ChildByFieldName("property")
+			if attr == nil {
+				attr = fn.ChildByFieldName("attribute")
+			}
+			return mod + "." + x.text(attr)
+		}
+	case "subscript_expression":
+		if name, ok := x.exprName(fn); ok {
+			return name
+		}
+	case "call":
+		// getattr(obj, "name")(…)
+		if x.text(fn.ChildByFieldName("function")) == "getattr" {
+			if a := fn.ChildByFieldName("arguments"); a != nil && a.NamedChildCount() >= 2 {
+				obj, ok1 := x.exprName(a.NamedChild(0))
+				attr, ok2 := x.fold(a.NamedChild(1))
+				if ok1 && ok2 {
+					return obj + "." + attr
+				}
+			}
 		}
 	}
-	return x.resolve(normCallee(x.text(fn)))
+	name := x.resolve(normCallee(x.text(fn)))
+	if x.lang == JavaScript || x.lang == TypeScript || x.lang == TSX {
+		for _, p := range globalPrefixes {
+			name = strings.TrimPrefix(name, p)
+		}
+	}
+	return name
 }
 
 // bufferDecodes reports whether Buffer.from is given a base64 or hex
@@ -220,6 +263,10 @@ func (x *extractor) direct(args *sitter.Node) (strs, ints []string) {
 				if v, ok := x.consts[x.text(a)]; ok {
 					strs = append(strs, v)
 				}
+			case x.kind(a) == "binary_operator" || x.kind(a) == "binary_expression" || x.kind(a) == "concatenated_string" || x.kind(a) == "parenthesized_expression":
+				if v, ok := x.fold(a); ok {
+					strs = append(strs, v)
+				}
 			case x.kind(a) == "integer" || x.kind(a) == "number" || x.kind(a) == "int_literal" || x.kind(a) == "decimal_integer_literal":
 				ints = append(ints, x.text(a))
 			case depth == 0 && (x.kind(a) == "tuple" || x.kind(a) == "list" || x.kind(a) == "array"):
@@ -269,6 +316,7 @@ func (x *extractor) handleCall(c *call) {
 		}
 	}
 	dstrs, ints := x.direct(c.args)
+	x.jsSpecial(c, dstrs)
 	if len(kinds) == 0 {
 		// most calls use no capability: look only at their direct
 		// arguments, so nested calls are not walked again and again
@@ -345,16 +393,27 @@ func (x *extractor) handleCall(c *call) {
 		}
 	}
 	x.joinedPath(c, dstrs, home)
+	if x.lang == Python && c.name == "yaml.load" && !strings.Contains(x.text(c.args), "SafeLoader") {
+		x.add(c.node, CapDeserialize, c.name, "deserializes YAML with yaml.load without SafeLoader, which can run code", false)
+	}
+}
+
+// jsSpecial handles JavaScript calls whose meaning depends on their
+// arguments: setTimeout with a string, import of a URL, require of a
+// native addon.
+func (x *extractor) jsSpecial(c *call, dstrs []string) {
 	if x.lang == JavaScript || x.lang == TypeScript || x.lang == TSX {
 		if (c.name == "setTimeout" || c.name == "setInterval") && c.args != nil && c.args.NamedChildCount() > 0 && x.isString(c.args.NamedChild(0)) {
 			x.add(c.node, CapEval, c.name, "evaluates a string as code ("+c.name+")", false)
 		}
-		if c.name == "require" && len(strs) == 1 && strings.HasSuffix(strs[0], ".node") {
-			x.add(c.node, CapNative, strs[0], "loads a native addon "+strs[0], false)
+		if c.name == "import" && len(dstrs) > 0 && len(findURLs(dstrs[0])) > 0 {
+			host := urlHost(dstrs[0])
+			x.add(c.node, CapNetwork, host, "loads a module from "+host+" at run time", false)
+			x.add(c.node, CapObfuscation, dstrs[0], "downloads code and runs it (import of "+dstrs[0]+")", true)
 		}
-	}
-	if x.lang == Python && c.name == "yaml.load" && !strings.Contains(x.text(c.args), "SafeLoader") {
-		x.add(c.node, CapDeserialize, c.name, "deserializes YAML with yaml.load without SafeLoader, which can run code", false)
+		if c.name == "require" && len(dstrs) == 1 && strings.HasSuffix(dstrs[0], ".node") {
+			x.add(c.node, CapNative, dstrs[0], "loads a native addon "+dstrs[0], false)
+		}
 	}
 }
 
