@@ -401,7 +401,13 @@ func (v *view) classify(p string, write bool) (string, unix.Errno) {
 		if v.home != "" && under(p, filepath.Join(v.home, ".cache")) {
 			return "", 0
 		}
+		if !write && (v.home != "" && p == v.home || p == "/root" || p == "/home") {
+			return "", 0 // listing the (empty) home shows nothing
+		}
 		for _, tc := range v.toolchain {
+			if !write && under(tc, p) {
+				return "", 0 // a directory on the way to a toolchain
+			}
 			if under(p, tc) {
 				if write {
 					return "read-only: toolchain directory", unix.EROFS
