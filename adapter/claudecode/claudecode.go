@@ -284,13 +284,14 @@ func Encode(p *Payload, v airlock.Verdict) *Reply {
 		}
 		return r
 	case UserPromptSubmit:
-		switch v.Decision {
-		case airlock.Deny:
-			return &Reply{Decision: "block", Reason: reason}
-		case airlock.Ask:
-			return &Reply{SystemMessage: reason}
+		// A prompt cannot be held for review: the person who would review it
+		// is the one submitting it. So ask blocks too, and the reason shows
+		// them what was found (hidden text they could not see); they can
+		// resubmit without it.
+		if v.Decision == airlock.Allow {
+			return nil
 		}
-		return nil
+		return &Reply{Decision: "block", Reason: reason}
 	}
 	if v.Decision == airlock.Deny {
 		return &Reply{Decision: "block", Reason: reason}
