@@ -143,18 +143,25 @@ func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l 
 }
 
 // intersect keeps the matches of a that lie inside a match of b with
-// consistent metavariables, merging the bindings.
+// consistent metavariables, merging the bindings. The tightest enclosing
+// match wins, so a term like `pattern: $F(...)` binds the call that was
+// matched, not a call wrapped around it.
 func intersect(src []byte, a, b []pattern.Match) []pattern.Match {
 	var out []pattern.Match
 	for _, x := range a {
+		var best *pattern.Bindings
+		bestLen := uint32(1<<32 - 1)
+		found := false
 		for _, y := range b {
-			if x.Start < y.Start || x.End > y.End {
+			if x.Start < y.Start || x.End > y.End || y.End-y.Start >= bestLen && found {
 				continue
 			}
 			if merged, ok := pattern.Unify(src, x.Binds, y.Binds); ok {
-				out = append(out, pattern.Match{Start: x.Start, End: x.End, Binds: merged})
-				break
+				best, bestLen, found = merged, y.End-y.Start, true
 			}
+		}
+		if found {
+			out = append(out, pattern.Match{Start: x.Start, End: x.End, Binds: best})
 		}
 	}
 	return out

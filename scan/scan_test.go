@@ -286,3 +286,23 @@ func TestScanConcurrent(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestIntersectBindsTightestMatch(t *testing.T) {
+	yml := `
+rules:
+  - id: weak
+    message: $ALG is weak
+    severity: INFO
+    languages: [python]
+    patterns:
+      - pattern: hashlib.md5(...)
+      - pattern: $ALG(...)
+`
+	fs, err := New(mustParse(t, yml)).Scan(context.Background(), "a.py", "python", []byte("x = hashlib.md5(t.encode()).hexdigest()\n"))
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("got %v, %v", fs, err)
+	}
+	if fs[0].Message != "hashlib.md5 is weak" {
+		t.Errorf("message %q, want $ALG bound to hashlib.md5", fs[0].Message)
+	}
+}
