@@ -59,14 +59,17 @@ func (s *sqlStore) Append(ctx context.Context, rec *Record, seal func(*Record) e
 	backoff := 2 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		err := s.appendOnce(ctx, rec, seal)
-		if err == nil || !s.d.retryable(err) {
-			return err
+		if err == nil {
+			return nil
+		}
+		if !s.d.retryable(err) {
+			return fmt.Errorf("append audit record to %s: %w", s.loc, err)
 		}
 		// Jitter keeps many waiting processes from retrying in lockstep.
 		wait := backoff/2 + rand.N(backoff)
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("append audit record: gave up after %d attempts: %w (last error: %w)", attempt, ctx.Err(), err)
+			return fmt.Errorf("append audit record to %s: gave up after %d attempts: %w (last error: %w)", s.loc, attempt, ctx.Err(), err)
 		case <-time.After(wait):
 		}
 		backoff = min(backoff*2, 250*time.Millisecond)

@@ -453,3 +453,79 @@ func TestOpenDispatch(t *testing.T) {
 	}
 	st.Close()
 }
+
+func TestAppendWaitsForLockHolder(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		// open returns the store and a second, raw handle on its database.
+		open       func(t *testing.T) (Store, *sql.DB)
+		lock, free string
+	}{
+		{"sqlite", func(t *testing.T) (Store, *sql.DB) {
+			st, path := openTemp(t)
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st, db
+		}, `BEGIN IMMEDIATE`, `COMMIT`},
+		{"postgres", func(t *testing.T) (Store, *sql.DB) {
+			dsn := pg.Database(t)
+			st, err := OpenPostgres(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			db, err := sql.Open("pgx", dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st, db
+		}, fmt.Sprintf(`SELECT pg_advisory_lock(%d)`, pgLockKey), fmt.Sprintf(`SELECT pg_advisory_unlock(%d)`, pgLockKey)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, db := tc.open(t)
+			defer db.Close()
+			conn, err := db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := conn.ExecContext(ctx, tc.lock); err != nil {
+				t.Fatal(err)
+			}
+			// While another writer holds the lock, an append with a short
+			// deadline gives up cleanly instead of hanging.
+			short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			start := time.Now()
+			err = st.Append(short, rec("a", "s", "allow", "command", time.Now(), 1), seal)
+			cancel()
+			if err == nil {
+				t.Fatal("append succeeded while another writer held the lock")
+			}
+			t.Logf("gave up with: %v", err)
+			if waited := time.Since(start); waited > 5*time.Second {
+				t.Errorf("append under a 300ms deadline took %v", waited)
+			}
+			// An append without a deadline waits for the holder and then
+			// succeeds: no "database is locked".
+			released := make(chan error, 1)
+			go func() {
+				time.Sleep(400 * time.Millisecond)
+				_, err := conn.ExecContext(ctx, tc.free)
+				released <- err
+			}()
+			r := rec("a", "s", "allow", "command", time.Now(), 1)
+			if err := st.Append(ctx, r, seal); err != nil {
+				t.Fatalf("append after the lock was released: %v", err)
+			}
+			if err := <-released; err != nil {
+				t.Fatal(err)
+			}
+			if r.Seq != 1 {
+				t.Errorf("seq = %d after a failed append, want 1 (no gap)", r.Seq)
+			}
+		})
+	}
+}
