@@ -25,7 +25,6 @@ var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 // out. Paths are host paths; inside the sandbox they appear at the same
 // place.
 type layout struct {
-	Root    string   `json:"root"`    // empty directory to build the new root on
 	Workdir string   `json:"workdir"` // writable
 	Home    string   `json:"home"`    // replaced by an empty private tmpfs
 	ROBinds []string `json:"ro_binds"`
@@ -55,105 +54,121 @@ func step(s string, err error) error {
 	return &stepError{s, err}
 }
 
+// oldRoot is where the host's root stays visible while the new root is
+// built, so that host paths under /tmp are reachable although the new
+// root is mounted on /tmp.
+const oldRoot = "/.oldroot"
+
 // buildRoot runs in the init, inside the new user and mount namespaces.
+// Like bwrap, it mounts the new root's tmpfs on /tmp (private to this
+// namespace), pivots into it at once and binds host paths from the old
+// root, so no staging directory has to be created on the host's disk.
 func buildRoot(l *layout) error {
 	// Private propagation first, so nothing below leaks to the host's
 	// mount table.
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return step("make / private", err)
 	}
-	r := l.Root
-	if err := unix.Mount("tmpfs", r, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755,size=1m"); err != nil {
+	if err := unix.Mount("tmpfs", "/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755,size=1m"); err != nil {
 		return step("mount root tmpfs", err)
 	}
-	ents, err := os.ReadDir("/")
+	if err := os.Mkdir("/tmp"+oldRoot, 0o700); err != nil {
+		return step("mkdir old root", err)
+	}
+	if err := unix.PivotRoot("/tmp", "/tmp"+oldRoot); err != nil {
+		return step("pivot_root", err)
+	}
+	if err := unix.Chdir("/"); err != nil {
+		return step("chdir /", err)
+	}
+	ents, err := os.ReadDir(oldRoot)
 	if err != nil {
 		return step("read /", err)
 	}
 	for _, e := range ents {
 		name := e.Name()
-		if rootSkip[name] {
+		if rootSkip[name] || "/"+name == oldRoot {
 			continue
 		}
-		src := "/" + name
-		if err := bindSame(src, r, true, true); err != nil {
+		if err := bindSame("/"+name, true); err != nil {
 			return err
 		}
 	}
 	for _, d := range []string{"/home", "/root", "/run", "/tmp"} {
-		if err := os.MkdirAll(r+d, 0o755); err != nil {
+		if err := os.MkdirAll(d, 0o755); err != nil {
 			return step("mkdir "+d, err)
 		}
 	}
-	if err := unix.Mount("tmpfs", r+"/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV,
+	if err := unix.Mount("tmpfs", "/tmp", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV,
 		fmt.Sprintf("mode=1777,size=%d", l.TmpSize)); err != nil {
 		return step("mount /tmp", err)
 	}
 	for _, d := range []string{"/home", "/root", "/run"} {
-		if err := unix.Mount("tmpfs", r+d, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755,size=16m"); err != nil {
+		if err := unix.Mount("tmpfs", d, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755,size=16m"); err != nil {
 			return step("mount "+d, err)
 		}
 	}
 	if l.Home != "" && l.Home != "/" && !under(l.Home, "/home") && !under(l.Home, "/root") {
-		if err := os.MkdirAll(r+l.Home, 0o755); err != nil {
+		if err := os.MkdirAll(l.Home, 0o755); err != nil {
 			return step("mkdir home", err)
 		}
 		// A home elsewhere (HOME=/work/me) is hidden the same way.
-		if err := unix.Mount("tmpfs", r+l.Home, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755,size=64m"); err != nil {
+		if err := unix.Mount("tmpfs", l.Home, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755,size=64m"); err != nil {
 			return step("hide home", err)
 		}
 	}
 	for _, p := range l.ROBinds {
-		if err := bindSame(p, r, true, true); err != nil {
+		if err := bindSame(p, true); err != nil {
 			return err
 		}
 	}
-	if err := mountDev(r); err != nil {
+	if err := mountDev(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(r+"/proc", 0o555); err != nil {
+	if err := os.MkdirAll("/proc", 0o555); err != nil {
 		return step("mkdir /proc", err)
 	}
-	if err := unix.Mount("proc", r+"/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 		return step("mount /proc", err)
 	}
 	// /proc/sys and friends need no read-only bind: writing them needs
 	// capabilities in the initial user namespace, which nothing here has.
-	if err := os.MkdirAll(r+"/sys", 0o555); err != nil {
+	if err := os.MkdirAll("/sys", 0o555); err != nil {
 		return step("mkdir /sys", err)
 	}
 	if l.Sys {
-		if err := bindSame("/sys", r, true, true); err != nil {
+		if err := bindSame("/sys", true); err != nil {
 			return err
 		}
 	}
 	if l.ProxySocket != "" {
-		if err := os.MkdirAll(r+filepath.Dir(proxySocketInside), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(proxySocketInside), 0o755); err != nil {
 			return step("mkdir proxy dir", err)
 		}
-		if err := bindTo(l.ProxySocket, r+proxySocketInside, false, true); err != nil {
+		if err := bindTo(oldRoot+l.ProxySocket, proxySocketInside, false, true); err != nil {
 			return err
 		}
 	}
-	if err := bindSame(l.Workdir, r, false, true); err != nil {
+	if err := bindSame(l.Workdir, false); err != nil {
 		return err
 	}
 	for _, p := range l.Protect {
-		if err := bindSame(p, r, true, true); err != nil {
+		if err := bindSame(p, true); err != nil {
 			return err
 		}
 	}
 	for _, m := range l.Masks {
-		if err := mask(r + m); err != nil {
+		if err := mask(m); err != nil {
 			return err
 		}
 	}
-	return pivot(r, l.Workdir)
+	return finish(l.Workdir)
 }
 
-// bindSame binds host path src at the same path under root.
-func bindSame(src, root string, ro, nodev bool) error {
-	return bindTo(src, root+src, ro, nodev)
+// bindSame binds host path src (seen under the old root) at the same path
+// in the new root, nosuid and nodev.
+func bindSame(src string, ro bool) error {
+	return bindTo(oldRoot+src, src, ro, true)
 }
 
 func bindTo(src, dst string, ro, nodev bool) error {
@@ -208,8 +223,8 @@ func bindTo(src, dst string, ro, nodev bool) error {
 	return nil
 }
 
-func mountDev(r string) error {
-	d := r + "/dev"
+func mountDev() error {
+	d := "/dev"
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		return step("mkdir /dev", err)
 	}
@@ -217,10 +232,10 @@ func mountDev(r string) error {
 		return step("mount /dev", err)
 	}
 	for _, n := range devNodes {
-		if _, err := os.Stat("/dev/" + n); err != nil {
+		if _, err := os.Stat(oldRoot + "/dev/" + n); err != nil {
 			continue
 		}
-		if err := bindTo("/dev/"+n, d+"/"+n, false, false); err != nil {
+		if err := bindTo(oldRoot+"/dev/"+n, d+"/"+n, false, false); err != nil {
 			// No controlling terminal (a CI job): /dev/tty cannot be
 			// opened on the host either, so the sandbox does without.
 			if n == "tty" {
@@ -253,21 +268,12 @@ func mask(p string) error {
 	return bindTo("/dev/null", p, true, true)
 }
 
-func pivot(r, workdir string) error {
-	old := r + "/.oldroot"
-	if err := os.Mkdir(old, 0o700); err != nil {
-		return step("mkdir old root", err)
-	}
-	if err := unix.PivotRoot(r, old); err != nil {
-		return step("pivot_root", err)
-	}
-	if err := unix.Chdir("/"); err != nil {
-		return step("chdir /", err)
-	}
-	if err := unix.Unmount("/.oldroot", unix.MNT_DETACH); err != nil {
+// finish drops the old root and makes the new one read-only.
+func finish(workdir string) error {
+	if err := unix.Unmount(oldRoot, unix.MNT_DETACH); err != nil {
 		return step("detach old root", err)
 	}
-	if err := os.Remove("/.oldroot"); err != nil {
+	if err := os.Remove(oldRoot); err != nil {
 		return step("remove old root", err)
 	}
 	// The root tmpfs only holds mount points; nothing may be added to it.

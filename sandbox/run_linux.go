@@ -251,14 +251,6 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		copyWG.Wait()
 		return e
 	}
-	stage, err := os.MkdirTemp("", "airlock-run-")
-	if err != nil {
-		return abort(fmt.Errorf("%w: staging directory: %w", ErrSetup, err))
-	}
-	defer bg.Go(func() { os.RemoveAll(stage) })
-	if err := os.Mkdir(filepath.Join(stage, "root"), 0o755); err != nil {
-		return abort(fmt.Errorf("%w: %w", ErrSetup, err))
-	}
 	home, _ := os.UserHomeDir()
 	if h := os.Getenv("HOME"); h != "" {
 		home = h
@@ -270,7 +262,7 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		home = ""
 	}
 	l := layout{
-		Root: filepath.Join(stage, "root"), Workdir: cfg.Workdir, Home: home,
+		Workdir: cfg.Workdir, Home: home,
 		TmpSize: cfg.Limits.Tmp, Sys: cfg.Profile != Strict,
 		Protect: protectedAbs(cfg),
 		Masks:   masks(cfg, home),
@@ -293,6 +285,12 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	}
 	var px *Proxy
 	if len(allow) > 0 {
+		// Only the proxy needs a place on the host: its socket.
+		stage, err := os.MkdirTemp("", "airlock-run-")
+		if err != nil {
+			return abort(fmt.Errorf("%w: proxy directory: %w", ErrSetup, err))
+		}
+		defer bg.Go(func() { os.RemoveAll(stage) })
 		sock := filepath.Join(stage, "proxy.sock")
 		px, err = ListenProxy(sock, allow, func(a NetAttempt) {
 			a.AtMS = time.Since(start).Milliseconds()
