@@ -33,6 +33,9 @@ type CodeOptions struct {
 	Sample int
 	// Seed makes the sample reproducible.
 	Seed int64
+	// Misses is how many missed positives to list per CyberSecEval,
+	// CWEval and SVEN row, for rule authors (0: none).
+	Misses int
 	// Workers bounds the parallel scans (default GOMAXPROCS).
 	Workers int
 	// Timeout bounds one file's scan by the rule engine (default 20s); a
@@ -95,6 +98,9 @@ type CodeSet struct {
 	// Pairs (SVEN) counts pairs flagged before the fix and not after.
 	Pairs         int `json:"pairs,omitempty"`
 	Discriminated int `json:"discriminated,omitempty"`
+	// Misses lists up to CodeOptions.Misses positives that were not
+	// (strictly, for CyberSecEval) flagged, to guide rule work.
+	Misses []string `json:"misses,omitempty"`
 	// ParseErrors counts samples that did not fully parse (expected for
 	// fragments); their findings still count.
 	ParseErrors int `json:"parse_errors"`
@@ -204,7 +210,7 @@ func Code(ctx context.Context, opt CodeOptions) (*CodeReport, error) {
 		}
 		opt.Rules = rs
 	}
-	r := &codeRun{opt: opt, eng: scan.New(opt.Rules), sets: map[string]*CodeSet{}, rep: &CodeReport{Rules: len(opt.Rules), RulesByLang: map[string]int{}, Incomplete: []airlock.Skip{}}}
+	r := &codeRun{opt: opt, eng: scan.New(opt.Rules), sets: map[string]*CodeSet{}, misses: map[*CodeSet][]codeMiss{}, rep: &CodeReport{Rules: len(opt.Rules), RulesByLang: map[string]int{}, Incomplete: []airlock.Skip{}}}
 	for _, rl := range opt.Rules {
 		for _, l := range rl.Languages {
 			r.rep.RulesByLang[l]++
@@ -249,7 +255,8 @@ type codeRun struct {
 	rep *CodeReport
 	// sets holds the dataset rows while they are filled in; finishSets
 	// turns them into rep.Sets.
-	sets map[string]*CodeSet
+	sets   map[string]*CodeSet
+	misses map[*CodeSet][]codeMiss
 }
 
 func (r *codeRun) skip(input, check, reason string) {
@@ -416,6 +423,12 @@ func (r *codeRun) codeSetRow(set, lang string) *CodeSet {
 func (r *codeRun) finishSets() {
 	r.rep.Sets = r.rep.Sets[:0]
 	for _, s := range r.sets {
+		ms := r.misses[s]
+		sort.Slice(ms, func(i, j int) bool { return ms[i].order < ms[j].order })
+		s.Misses = nil
+		for _, m := range ms[:min(len(ms), r.opt.Misses)] {
+			s.Misses = append(s.Misses, m.what)
+		}
 		s.TPR = codeRate(s.TP, s.Positives)
 		s.StrictTPR = codeRate(s.StrictTP, s.Positives)
 		s.CWETPR = codeRate(s.CWETP, s.Positives)

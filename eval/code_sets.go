@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/airlockhq/airlock"
 )
@@ -57,6 +58,9 @@ func (r *codeRun) cyberSecEval(ctx context.Context) error {
 			row.Positives++
 			row.TP += b2i(flagged)
 			row.StrictTP += b2i(strict)
+			if !strict {
+				r.miss(row, i, fmt.Sprintf("prompt_id %s %s: %s", bytes.Trim(rec.PromptID, `"`), rec.CWE, codeClip(strings.TrimSpace(rec.LineText), 120)))
+			}
 			row.Located += b2i(located)
 			row.CWETP += b2i(codeHasCWE(o.findings, rec.CWE))
 			r.account(row, o)
@@ -66,6 +70,20 @@ func (r *codeRun) cyberSecEval(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// miss records a missed positive; finishSets keeps the first
+// CodeOptions.Misses by sample order, so the list does not depend on
+// which worker finished first. Callers hold r.mu.
+func (r *codeRun) miss(row *CodeSet, order int, what string) {
+	if r.opt.Misses > 0 {
+		r.misses[row] = append(r.misses[row], codeMiss{order, what})
+	}
+}
+
+type codeMiss struct {
+	order int
+	what  string
 }
 
 // account adds an outcome's cost to a row. Callers hold r.mu.
@@ -367,6 +385,9 @@ func (r *codeRun) cweval(ctx context.Context) error {
 		if f.unsafe {
 			row.Positives++
 			row.TP += b2i(flagged)
+			if !flagged {
+				r.miss(row, i, f.path)
+			}
 			row.CWETP += b2i(codeHasCWE(o.findings, f.cwe))
 		} else {
 			row.Negatives++
@@ -402,6 +423,7 @@ type codeSVEN struct {
 	Before   string `json:"func_src_before"`
 	After    string `json:"func_src_after"`
 	FileName string `json:"file_name"`
+	FuncName string `json:"func_name"`
 	VulType  string `json:"vul_type"`
 }
 
@@ -462,6 +484,9 @@ func (r *codeRun) sven(ctx context.Context) error {
 		if i%2 == 0 {
 			row.Positives++
 			row.TP += b2i(flagged[i])
+			if !flagged[i] {
+				r.miss(row, i, fmt.Sprintf("%s %s (%s)", s.VulType, s.FileName, s.FuncName))
+			}
 			row.CWETP += b2i(codeHasCWE(o.findings, s.VulType))
 		} else {
 			row.Negatives++
@@ -478,4 +503,15 @@ func (r *codeRun) sven(ctx context.Context) error {
 		row.Discriminated += b2i(flagged[2*i] && !flagged[2*i+1])
 	}
 	return nil
+}
+
+// codeClip shortens s to n bytes at a rune boundary.
+func codeClip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

@@ -213,7 +213,7 @@ func TestCodeOnFixtures(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := Code(context.Background(), CodeOptions{
-		Data: data, Rules: []*scan.Rule{}, Workers: 2, Sample: 5, Seed: 1,
+		Data: data, Rules: []*scan.Rule{}, Workers: 2, Sample: 5, Seed: 1, Misses: 5,
 		Trees: []CodeTree{{Name: "fixture", Path: tree}},
 	})
 	if err != nil {
@@ -241,6 +241,13 @@ func TestCodeOnFixtures(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("sets (-want +got):\n%s", d)
+	}
+	for _, s := range rep.Sets {
+		if s.Set == "cyberseceval/instruct" && s.Language == "python" {
+			if d := cmp.Diff([]string{"prompt_id 1 CWE-78: os.system(x)"}, s.Misses); d != "" {
+				t.Errorf("misses (-want +got):\n%s", d)
+			}
+		}
 	}
 	if rep.OWASP == nil || len(rep.OWASP.Categories) != 1 || rep.OWASP.Categories[0].TP != 1 {
 		t.Errorf("owasp: %+v", rep.OWASP)

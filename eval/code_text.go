@@ -52,6 +52,17 @@ func WriteCodeText(w io.Writer, rep *CodeReport) error {
 		fmt.Fprintln(ew)
 	}
 
+	for _, s := range rep.Sets {
+		if len(s.Misses) == 0 {
+			continue
+		}
+		fmt.Fprintf(ew, "missed in %s (%s), first %d:\n", s.Set, s.Language, len(s.Misses))
+		for _, m := range s.Misses {
+			fmt.Fprintf(ew, "  %s\n", m)
+		}
+		fmt.Fprintln(ew)
+	}
+
 	if len(rep.Gosec) > 0 {
 		fmt.Fprintln(ew, "gosec samples by rule (covered = Airlock has a Go rule with the CWE; type/SSA = gosec needs type, SSA or taint information):")
 		for _, needs := range []bool{false, true} {

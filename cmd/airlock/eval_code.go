@@ -71,6 +71,7 @@ input could not be checked; the output lists it.`,
 	f.StringSliceVar(&opt.Sets, "set", nil, "datasets to run: cyberseceval, gosec, owasp, cweval, sven, trees (default all)")
 	f.StringArrayVar(&trees, "tree", nil, "real source tree or src.zip to measure, as NAME=PATH or PATH (repeatable; default: Go, Python and JDK sources found on this machine)")
 	f.IntVar(&opt.Sample, "sample", 0, "print N random high/critical findings from the real trees for precision review")
+	f.IntVar(&opt.Misses, "misses", 0, "list up to N missed positives per CyberSecEval, CWEval and SVEN row (for rule work)")
 	f.Int64Var(&opt.Seed, "seed", 1, "random seed for --sample")
 	f.IntVar(&opt.Workers, "workers", 0, "parallel scans (default: GOMAXPROCS)")
 	f.DurationVar(&opt.Timeout, "timeout", 20*time.Second, "longest rule-engine scan of one file; a file that takes longer is reported as not checked")
