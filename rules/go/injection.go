@@ -1,3 +1,7 @@
+//go:build ignore
+
+// This file is test input for the rules next to it, not part of the build.
+
 package sample
 
 import (
