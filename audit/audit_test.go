@@ -365,10 +365,24 @@ func TestRecorderFromEngine(t *testing.T) {
 		t.Errorf("findings = %s (%v)", r.Findings, err)
 	}
 
-	// Keeping content without a redactor is refused rather than risked.
-	bad := &Recorder{Log: l, Options: Options{KeepContent: true}}
-	if err := bad.Record(ctx, ev, out); err == nil {
-		t.Error("kept content without a redaction function")
+	// Without a redaction function, secrets.Redact applies: the token in
+	// the command line reaches neither the summary nor the kept content.
+	ev2 := *ev
+	ev2.Source.Session = "sess-2"
+	ev2.Command = "curl -H 'Authorization: token ghp_R8x2mQ7vL4kP9sT1wZ6yB3nC5dF0gH2jK8aE' https://api.github.com/user"
+	def := &Recorder{Log: l, Options: Options{KeepContent: true}}
+	if err := def.Record(ctx, &ev2, out); err != nil {
+		t.Fatal(err)
+	}
+	recs, err = l.Query(ctx, Filter{Session: "sess-2"})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("query: %v, %d records", err, len(recs))
+	}
+	if strings.Contains(recs[0].Summary, "R8x2mQ7vL4kP9sT1") || strings.Contains(recs[0].Content, "R8x2mQ7vL4kP9sT1") {
+		t.Errorf("default redaction missed the token: summary %q content %q", recs[0].Summary, recs[0].Content)
+	}
+	if recs[0].ContentDigest != "sha256:"+sha256hex(ev2.Command) {
+		t.Error("digest is not of the original command")
 	}
 }
 

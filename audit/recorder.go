@@ -12,6 +12,7 @@ import (
 
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/engine"
+	"github.com/airlockhq/airlock/secrets"
 )
 
 // Options say how events become records.
@@ -21,8 +22,9 @@ type Options struct {
 	// KeepContent stores the checked content itself, passed through
 	// Redact. Without it only the content's digest is kept.
 	KeepContent bool
-	// Redact removes secrets from text before it is stored: the kept
-	// content and the summary. Required with KeepContent.
+	// Redact removes secrets from text before it is stored: the summary
+	// and the kept content. Nil means secrets.Redact, so a command line
+	// carrying a token never reaches the log by default.
 	Redact func(string) string
 	// MaxContent caps the kept content in bytes (0: DefaultMaxContent);
 	// the digest always covers all of it.
@@ -35,17 +37,27 @@ const DefaultMaxContent = 1 << 20
 // maxSummary bounds the summary shown in listings, in runes.
 const maxSummary = 200
 
+// maxSummaryInput bounds the text redacted for the summary: far more than
+// is shown, so a secret that starts within the shown part is seen whole
+// (a PEM private key is about 3 KB), without redacting a multi-megabyte
+// tool output for a 200-character line.
+const maxSummaryInput = 16 << 10
+
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}
+
 // NewRecord builds the record for one engine outcome.
 func NewRecord(ev *airlock.Event, out *engine.Outcome, opt Options) (*Record, error) {
 	if ev == nil || out == nil {
 		return nil, errors.New("nil event or outcome")
 	}
-	if opt.KeepContent && opt.Redact == nil {
-		return nil, errors.New("keeping content needs a redaction function, so secrets never reach the log")
-	}
 	redact := opt.Redact
 	if redact == nil {
-		redact = func(s string) string { return s }
+		redact = secrets.Redact
 	}
 	content := Content(ev)
 	sum := sha256.Sum256(content)
@@ -54,7 +66,7 @@ func NewRecord(ev *airlock.Event, out *engine.Outcome, opt Options) (*Record, er
 		Session:       ev.Source.Session,
 		Kind:          string(ev.Kind),
 		Tool:          ev.Source.Tool,
-		Summary:       truncateRunes(redact(Summary(ev)), maxSummary),
+		Summary:       truncateRunes(redact(prefix(Summary(ev), maxSummaryInput)), maxSummary),
 		ContentDigest: "sha256:" + hex.EncodeToString(sum[:]),
 		Decision:      string(out.Verdict.Decision),
 		Rule:          out.Verdict.Rule,
