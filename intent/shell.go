@@ -2,6 +2,7 @@ package intent
 
 import (
 	"path"
+	"strconv"
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -113,10 +114,34 @@ func (x *extractor) shellCommand(n *sitter.Node) {
 	}
 	if shellNetwork[name] {
 		host := hostOf(args)
-		if host == "" && name == "ssh" || name == "scp" || name == "nc" || name == "ncat" {
+		if host == "" {
+			var plain []string
 			for _, a := range args {
 				if !strings.HasPrefix(a, "-") {
-					host = a
+					plain = append(plain, a)
+				}
+			}
+			switch {
+			case len(plain) == 0:
+			case (name == "nc" || name == "ncat" || name == "netcat" || name == "telnet") && len(plain) >= 2:
+				host = plain[0] + ":" + plain[1] // nc HOST PORT
+			case name == "ssh" || name == "scp" || name == "sftp" || name == "nc" || name == "ncat" || name == "netcat" || name == "telnet":
+				host = plain[0]
+				for _, p := range plain {
+					if strings.Contains(p, "@") {
+						host = p
+						break
+					}
+				}
+			}
+		}
+		if (name == "nc" || name == "ncat" || name == "netcat" || name == "telnet") && host != "" && !strings.Contains(host, ":") {
+			for i, a := range args[:max(len(args)-1, 0)] {
+				if a == host {
+					if _, err := strconv.Atoi(args[i+1]); err == nil {
+						host += ":" + args[i+1] // nc HOST PORT
+					}
+					break
 				}
 			}
 		}

@@ -353,6 +353,7 @@ func (x *extractor) handleCall(c *call) {
 			}
 			x.add(c.node, CapProcess, argv, why, false)
 			x.execOf(c, "a process")
+			x.shellLine(c, x.positional(c.args))
 			x.argvPersistence(c, dstrs)
 		case CapEval:
 			if x.lang == Python && c.name == "compile" && len(strs) == 0 && c.args != nil && c.args.NamedChildCount() < 2 {
@@ -395,6 +396,36 @@ func (x *extractor) handleCall(c *call) {
 	x.joinedPath(c, dstrs, home)
 	if x.lang == Python && c.name == "yaml.load" && !strings.Contains(x.text(c.args), "SafeLoader") {
 		x.add(c.node, CapDeserialize, c.name, "deserializes YAML with yaml.load without SafeLoader, which can run code", false)
+	}
+}
+
+// shellLine analyses the command line a process call hands to a shell —
+// os.system("curl … | sh"), exec("cat ~/.aws/credentials"), ["bash",
+// "-c", "…"] — with the shell extractor, and reports what it finds at
+// the call.
+func (x *extractor) shellLine(c *call, argv []string) {
+	if x.lang == Shell || len(argv) == 0 {
+		return
+	}
+	script := ""
+	for i, a := range argv {
+		if (a == "-c" || a == "/c") && i+1 < len(argv) {
+			script = argv[i+1]
+			break
+		}
+	}
+	if script == "" && len(argv) == 1 && strings.ContainsAny(argv[0], " |;&><$") {
+		script = argv[0]
+	}
+	if script == "" || len(script) > 1<<16 {
+		return
+	}
+	us, err := ExtractLang(x.ctx, Shell, x.path, []byte(script))
+	if err != nil {
+		return
+	}
+	for _, u := range us {
+		x.add(c.node, u.Cap, u.Detail, u.Why+" (in the command line it runs)", u.Sensitive)
 	}
 }
 
