@@ -370,16 +370,26 @@ func TestRecorderFromEngine(t *testing.T) {
 	ev2 := *ev
 	ev2.Source.Session = "sess-2"
 	ev2.Command = "curl -H 'Authorization: token ghp_R8x2mQ7vL4kP9sT1wZ6yB3nC5dF0gH2jK8aE' https://api.github.com/user"
+	out2 := *out
+	out2.Verdict.Findings = []airlock.Finding{{RuleID: "command.token", Detector: "command", Severity: airlock.Medium,
+		Message: "token on the command line", Evidence: ev2.Command}}
+	out2.Verdict.Reason = "token ghp_R8x2mQ7vL4kP9sT1wZ6yB3nC5dF0gH2jK8aE on the command line"
 	def := &Recorder{Log: l, Options: Options{KeepContent: true}}
-	if err := def.Record(ctx, &ev2, out); err != nil {
+	if err := def.Record(ctx, &ev2, &out2); err != nil {
 		t.Fatal(err)
 	}
 	recs, err = l.Query(ctx, Filter{Session: "sess-2"})
 	if err != nil || len(recs) != 1 {
 		t.Fatalf("query: %v, %d records", err, len(recs))
 	}
-	if strings.Contains(recs[0].Summary, "R8x2mQ7vL4kP9sT1") || strings.Contains(recs[0].Content, "R8x2mQ7vL4kP9sT1") {
-		t.Errorf("default redaction missed the token: summary %q content %q", recs[0].Summary, recs[0].Content)
+	for field, v := range map[string]string{"summary": recs[0].Summary, "content": recs[0].Content,
+		"findings": string(recs[0].Findings), "reason": recs[0].Reason} {
+		if strings.Contains(v, "R8x2mQ7vL4kP9sT1") {
+			t.Errorf("default redaction missed the token in the %s: %q", field, v)
+		}
+	}
+	if out2.Verdict.Findings[0].Evidence != ev2.Command {
+		t.Error("recording changed the caller's findings")
 	}
 	if recs[0].ContentDigest != "sha256:"+sha256hex(ev2.Command) {
 		t.Error("digest is not of the original command")

@@ -70,7 +70,7 @@ func NewRecord(ev *airlock.Event, out *engine.Outcome, opt Options) (*Record, er
 		ContentDigest: "sha256:" + hex.EncodeToString(sum[:]),
 		Decision:      string(out.Verdict.Decision),
 		Rule:          out.Verdict.Rule,
-		Reason:        out.Verdict.Reason,
+		Reason:        redact(out.Verdict.Reason),
 		LatencyMicros: out.Latency.Microseconds(),
 		Mode:          opt.Mode,
 		OnError:       out.OnError,
@@ -86,9 +86,12 @@ func NewRecord(ev *airlock.Event, out *engine.Outcome, opt Options) (*Record, er
 		}
 		rec.Content = c
 	}
-	findings := out.Verdict.Findings
-	if findings == nil {
-		findings = []airlock.Finding{}
+	// Detectors are meant to redact their evidence; redacting again here
+	// costs little and keeps a detector's slip out of a permanent log.
+	findings := make([]airlock.Finding, len(out.Verdict.Findings))
+	copy(findings, out.Verdict.Findings)
+	for i := range findings {
+		findings[i].Evidence = redact(findings[i].Evidence)
 	}
 	var err error
 	if rec.Findings, err = json.Marshal(findings); err != nil {
