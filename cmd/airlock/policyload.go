@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/policy"
+)
+
+// Where the policy layers live. The project file can only tighten what the
+// organisation and user files allow (policy merges most-restrictive-wins).
+const (
+	projectPolicy = ".airlock/policy.yaml"
+	orgPolicyEnv  = "AIRLOCK_ORG_POLICY"
+	orgPolicyPath = "/etc/airlock/policy.yaml"
+)
+
+// enginePolicy adapts *policy.Policy to engine.Policy.
+type enginePolicy struct{ *policy.Policy }
+
+func (p enginePolicy) OnErrorDecision() airlock.Decision { return p.OnError() }
+
+// ModeName is the mode recorded in the audit log.
+func (p enginePolicy) ModeName() string { return string(p.Mode()) }
+
+// loadPolicy loads the organisation, user and project policies for an
+// agent working in cwd; flag replaces the project file. With no file at all
+// the built-in enforce policy applies (deny critical, ask on medium and
+// above, protected paths).
+func loadPolicy(cwd, flag string) (enginePolicy, error) {
+	org := os.Getenv(orgPolicyEnv)
+	if org == "" {
+		org = orgPolicyPath
+	}
+	user := ""
+	if dir, err := os.UserConfigDir(); err == nil {
+		user = filepath.Join(dir, "airlock", "policy.yaml")
+	}
+	project := flag
+	if project == "" {
+		project = findProjectPolicy(cwd)
+	} else if _, err := os.Stat(project); err != nil {
+		return enginePolicy{}, err
+	}
+	p, err := policy.LoadLayers(org, user, project)
+	if errors.Is(err, policy.ErrNoPolicy) {
+		return enginePolicy{policy.Default(policy.Enforce)}, nil
+	}
+	if err != nil {
+		return enginePolicy{}, err
+	}
+	return enginePolicy{p}, nil
+}
+
+// findProjectPolicy looks for .airlock/policy.yaml in cwd and its parents,
+// stopping at the repository root.
+func findProjectPolicy(cwd string) string {
+	abs, err := filepath.Abs(cwd)
+	if err != nil {
+		return ""
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		p := filepath.Join(d, projectPolicy)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil || filepath.Dir(d) == d {
+			return filepath.Join(abs, projectPolicy)
+		}
+	}
+}
