@@ -11,6 +11,7 @@ import (
 
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/deps"
+	"github.com/airlockhq/airlock/deps/osv"
 	"github.com/airlockhq/airlock/deps/registry"
 )
 
@@ -137,6 +138,7 @@ type registryFlags struct {
 	cacheTTL  time.Duration
 	parallel  int
 	timeout   time.Duration
+	maxDBAge  time.Duration
 }
 
 func (rf *registryFlags) register(c *cobra.Command) {
@@ -146,6 +148,7 @@ func (rf *registryFlags) register(c *cobra.Command) {
 	f.StringVar(&rf.cacheDir, "cache-dir", "", "cache directory (default: the user cache directory's airlock folder)")
 	f.DurationVar(&rf.cacheTTL, "cache-ttl", 24*time.Hour, "how long registry answers are reused (\"does not exist\" answers: a tenth of it)")
 	f.IntVar(&rf.parallel, "parallel", 8, "concurrent registry requests")
+	f.DurationVar(&rf.maxDBAge, "max-db-age", 7*24*time.Hour, "report the vulnerability check as not run when the OSV database is older than this")
 	f.DurationVar(&rf.timeout, "timeout", 15*time.Second, "timeout per registry request (each is retried twice with backoff)")
 }
 
@@ -191,7 +194,7 @@ func (rf *registryFlags) options(ctx context.Context) (deps.Options, error) {
 		opt.Registries[eco] = cache.Wrap(eco, cl)
 	}
 	opt.RegistryMissing = missing
-	vulns, why := openVulnDB(dir)
+	vulns, why := openVulnDB(dir, rf.maxDBAge)
 	if vulns != nil {
 		opt.Vulns = vulns
 	}
@@ -200,6 +203,12 @@ func (rf *registryFlags) options(ctx context.Context) (deps.Options, error) {
 }
 
 // openVulnDB opens the local OSV database, or says why there is none.
-func openVulnDB(cacheDir string) (deps.VulnSource, string) {
-	return nil, "no local OSV database; run `airlock db update`"
+func openVulnDB(cacheDir string, maxAge time.Duration) (deps.VulnSource, string) {
+	dir := filepath.Join(cacheDir, "osv")
+	if len(osv.Ecosystems(dir)) == 0 {
+		return nil, "no local OSV database in " + dir + "; run `airlock db update`"
+	}
+	db := osv.Open(dir)
+	db.MaxAge = maxAge
+	return db, ""
 }

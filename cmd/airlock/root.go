@@ -102,8 +102,6 @@ Exit codes (every command except hooks): 0 nothing at or above --fail-on,
 	// Commands are listed here, one constructor per file.
 	root.AddCommand(
 		// one line per command
-		a.initCmd(),
-		a.hookCmd(),
 		a.scanCmd(),
 		a.auditCmd(),
 		a.rulesCmd(),
@@ -114,6 +112,7 @@ Exit codes (every command except hooks): 0 nothing at or above --fail-on,
 		a.sandboxInitCmd(),
 		a.intentCmd(),
 		a.depsCmd(),
+		a.dbCmd(),
 	)
 	return root
 }
