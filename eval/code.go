@@ -183,7 +183,9 @@ type CodeRuleCount struct {
 
 // CodeSample is a high/critical finding drawn at random for review.
 type CodeSample struct {
-	Tree    string          `json:"tree"`
+	Tree string `json:"tree"`
+	// Test says the file is test code (see CodeTreeResult).
+	Test    bool            `json:"test,omitempty"`
 	Finding airlock.Finding `json:"finding"`
 }
 

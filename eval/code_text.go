@@ -126,7 +126,11 @@ func WriteCodeText(w io.Writer, rep *CodeReport) error {
 		fmt.Fprintf(ew, "random sample of %d high/critical findings on real code, for review:\n", len(rep.Samples))
 		for i, s := range rep.Samples {
 			f := s.Finding
-			fmt.Fprintf(ew, "%3d. [%s] %s %s\n     %s\n     %s\n", i+1, f.Severity, f.RuleID, f.Location, f.Message, f.Evidence)
+			test := ""
+			if s.Test {
+				test = " (test code)"
+			}
+			fmt.Fprintf(ew, "%3d. [%s] %s %s%s\n     %s\n     %s\n", i+1, f.Severity, f.RuleID, f.Location, test, f.Message, f.Evidence)
 		}
 		fmt.Fprintln(ew)
 	}

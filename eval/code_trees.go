@@ -238,7 +238,7 @@ func (r *codeRun) tree(ctx context.Context, t CodeTree) (*CodeTreeResult, []Code
 				res.NonTestHigh++
 			}
 			if f.Severity >= airlock.High && len(samples) < maxSamplePool {
-				samples = append(samples, CodeSample{Tree: t.Name, Finding: f})
+				samples = append(samples, CodeSample{Tree: t.Name, Test: test, Finding: f})
 			}
 		}
 	})
