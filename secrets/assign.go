@@ -64,6 +64,7 @@ const (
 //	password = "…"   password := "…"   "password": "…"   password: …
 //	PASSWORD=…       password: str = "…"   var password string = "…"
 //	define('DB_PASSWORD', '…')   config.set("api_key", "…")   x => "…"
+//	<password>…</password>
 //
 // It is a hand-written scanner rather than one regular expression because
 // the expression was slow on every line that mentions "token" or "key".
@@ -120,6 +121,14 @@ func valueAfter(line []byte, ns, ne int) (candidate, bool) {
 
 	if p < len(line) && line[p] == ']' {
 		p++
+	}
+	// An XML element: <password>…</password>.
+	if !quotedName && ns > 0 && line[ns-1] == '<' && p < len(line) && line[p] == '>' {
+		end := bytes.IndexByte(line[p+1:], '<')
+		if end < minQuotedLen || end > maxValueLen {
+			return candidate{}, false
+		}
+		return candidate{start: p + 1, end: p + 1 + end, name: string(line[ns:ne])}, true
 	}
 	p = skipSpace(line, p)
 	if p >= len(line) {
