@@ -116,7 +116,7 @@ func Prompt(ctx context.Context, opt PromptOptions) (*PromptReport, error) {
 				return nil, err
 			}
 		}
-		r, err := prompt.Check(ctx, e.Text, prompt.Options{Context: e.Context, NoClassifier: opt.NoClassifier})
+		r, err := prompt.Check(ctx, e.Text, prompt.Options{Context: e.Context, NoClassifier: opt.NoClassifier, System: e.System})
 		if err != nil {
 			return nil, fmt.Errorf("check %s example: %w", e.Set, err)
 		}
@@ -132,12 +132,42 @@ func Prompt(ctx context.Context, opt PromptOptions) (*PromptReport, error) {
 		rep.Texts++
 		rep.Bytes += len(e.Text)
 	}
+	// The system-prompt comparison only runs when a system prompt is
+	// given, and the positives above have one: measure its false alarms by
+	// giving benign prompts (NotInject test split, Code Alpaca) the
+	// CyberSecEval system prompts in turn.
+	var systems []string
+	for _, e := range exs {
+		if e.System != "" && (len(systems) == 0 || systems[len(systems)-1] != e.System) {
+			systems = append(systems, e.System)
+		}
+	}
+	if len(systems) > 0 {
+		a := &acc{}
+		k := 0
+		for _, e := range exs {
+			if !((e.Set == "notinject" && e.Split == opt.Split) || e.Set == "codealpaca") {
+				continue
+			}
+			r, err := prompt.Check(ctx, e.Text, prompt.Options{NoClassifier: opt.NoClassifier, System: systems[k%len(systems)]})
+			if err != nil {
+				return nil, fmt.Errorf("check benign prompt with system prompt: %w", err)
+			}
+			k++
+			a.n++
+			if r.Flagged {
+				a.flagged++
+			}
+		}
+		byset[promptBenignWithSystem] = a
+	}
 	rep.Seconds = time.Since(start).Seconds()
 	if rep.Seconds > 0 {
 		rep.TextsPerSec = float64(rep.Texts) / rep.Seconds
 		rep.MBPerSec = float64(rep.Bytes) / 1e6 / rep.Seconds
 	}
-	for _, info := range corpus.Sets {
+	sets := append(append([]corpus.SetInfo{}, corpus.Sets...), corpus.SetInfo{Name: promptBenignWithSystem, Eval: true})
+	for _, info := range sets {
 		a := byset[info.Name]
 		if a == nil || !info.Eval {
 			continue
@@ -170,6 +200,10 @@ func Prompt(ctx context.Context, opt PromptOptions) (*PromptReport, error) {
 	}
 	return rep, nil
 }
+
+// promptBenignWithSystem names the pseudo-set of benign prompts checked
+// together with a system prompt.
+const promptBenignWithSystem = "benign-with-system-prompt"
 
 func promptSetInfo(name string) corpus.SetInfo {
 	for _, s := range corpus.Sets {

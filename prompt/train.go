@@ -230,11 +230,14 @@ func Train(ctx context.Context, exs []TrainExample, opt TrainOptions) (*Model, T
 // setting a threshold that flags half of everything.
 const minThreshold = 0.2
 
-// calibrate picks, per mode, the lowest threshold whose false-positive
-// rate on the calibration negatives is at most target, never below
+// calibrate picks, per mode, the lowest threshold that keeps the pooled
+// calibration false-positive rate at or below target and the rate of every
+// negative set with at least minCalibSet examples at or below perSetFPR
+// (so a large easy set cannot hide a small hard one), never below
 // minThreshold.
 func calibrate(m *Model, exs []TrainExample, target [3]float64) (thr [3]float32, tpr, fpr [3]float64) {
-	var pos, neg [3][]float64
+	var pos [3][]float64
+	neg := [3]map[string][]float64{{}, {}, {}}
 	var feats []feature
 	for _, e := range exs {
 		if !e.Calib {
@@ -250,23 +253,25 @@ func calibrate(m *Model, exs []TrainExample, target [3]float64) (thr [3]float32,
 		if e.Label {
 			pos[mode] = append(pos[mode], best)
 		} else {
-			neg[mode] = append(neg[mode], best)
+			neg[mode][e.Set] = append(neg[mode][e.Set], best)
 		}
 	}
 	for mode := modePrompt; mode <= modeContext; mode++ {
-		n := neg[mode]
-		sort.Float64s(n)
 		t := minThreshold
-		if len(n) > 0 {
-			allowed := int(math.Floor(target[mode] * float64(len(n))))
-			// Scores above the threshold are flagged: keep at most
-			// `allowed` negatives strictly above it.
-			idx := len(n) - 1 - allowed
-			if idx >= 0 {
-				// Above the negative at idx, in the float32 the model stores.
-				t = max(t, float64(math.Nextafter32(float32(n[idx]), 2)))
+		sets := make([]string, 0, len(neg[mode]))
+		for set := range neg[mode] {
+			sets = append(sets, set)
+		}
+		sort.Strings(sets)
+		var all []float64
+		for _, set := range sets {
+			n := neg[mode][set]
+			all = append(all, n...)
+			if len(n) >= minCalibSet {
+				t = max(t, thresholdFor(n, perSetFPR))
 			}
 		}
+		t = max(t, thresholdFor(all, target[mode]))
 		thr[mode] = float32(min(t, 0.999))
 		var tp, fp int
 		for _, p := range pos[mode] {
@@ -274,7 +279,7 @@ func calibrate(m *Model, exs []TrainExample, target [3]float64) (thr [3]float32,
 				tp++
 			}
 		}
-		for _, p := range n {
+		for _, p := range all {
 			if p >= float64(thr[mode]) {
 				fp++
 			}
@@ -282,11 +287,33 @@ func calibrate(m *Model, exs []TrainExample, target [3]float64) (thr [3]float32,
 		if len(pos[mode]) > 0 {
 			tpr[mode] = float64(tp) / float64(len(pos[mode]))
 		}
-		if len(n) > 0 {
-			fpr[mode] = float64(fp) / float64(len(n))
+		if len(all) > 0 {
+			fpr[mode] = float64(fp) / float64(len(all))
 		}
 	}
 	return thr, tpr, fpr
+}
+
+// minCalibSet is the smallest calibration set that constrains a threshold,
+// and perSetFPR the rate no such set may exceed (the pooled rate is the
+// per-mode target).
+const (
+	minCalibSet = 20
+	perSetFPR   = 0.03
+)
+
+// thresholdFor returns the lowest threshold that flags at most a share
+// rate of the scores n.
+func thresholdFor(n []float64, rate float64) float64 {
+	n = append([]float64(nil), n...)
+	sort.Float64s(n)
+	allowed := int(math.Floor(rate * float64(len(n))))
+	idx := len(n) - 1 - allowed
+	if idx < 0 {
+		return 0
+	}
+	// Just above the negative at idx, in the float32 the model stores.
+	return float64(math.Nextafter32(float32(n[idx]), 2))
 }
 
 // windowSpans lists the windows scoreWindows uses for a text of n bytes.

@@ -24,6 +24,7 @@ const maxPromptInput = 64 << 20
 func (a *app) promptCmd() *cobra.Command {
 	var (
 		format, failOn, output, jsonl, mcpTools string
+		systemFile                              string
 		files                                   []string
 		context, noClassifier, strict           bool
 		threshold                               float64
@@ -63,6 +64,13 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 				return usagef("--threshold %v: want a probability between 0 and 1", threshold)
 			}
 			opt := prompt.Options{Context: context, NoClassifier: noClassifier, Threshold: threshold, Strict: strict}
+			if systemFile != "" {
+				b, err := readInput(a.stdin, systemFile)
+				if err != nil {
+					return usagef("--system-file: %w", err)
+				}
+				opt.System = string(b)
+			}
 			modes := 0
 			for _, on := range []bool{len(args) > 0, len(files) > 0, jsonl != "", mcpTools != ""} {
 				if on {
@@ -153,6 +161,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 	f.BoolVar(&context, "context", false, "the text is untrusted content the agent reads, not the user's request")
 	f.StringVar(&jsonl, "jsonl", "", `read {"id":…,"text":…} lines from FILE (- for stdin), write one result line each`)
 	f.StringVar(&mcpTools, "mcp-tools", "", "check an MCP tools/list response (JSON) for poisoned tool descriptions")
+	f.StringVar(&systemFile, "system-file", "", "the system prompt the text is sent with: also flag input that asks about what it keeps secret or off-limits")
 	f.BoolVar(&noClassifier, "no-classifier", false, "run only hidden-text checks and signatures")
 	f.BoolVar(&strict, "strict", false, "flag every invisible character (for source and agent instruction files)")
 	f.Float64Var(&threshold, "threshold", 0, "classifier threshold 0..1 (default: calibrated per mode)")

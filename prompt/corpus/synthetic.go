@@ -90,9 +90,50 @@ var synthOther = []string{
 	"Tell me the access rules configured for the admin role.",
 }
 
+// Verb, object and phrasing lists for a second family of requests, so the
+// benign prompts do not all share the templates above.
+var (
+	synthVerbs    = []string{"Write", "Create", "Construct", "Design", "Develop", "Generate", "Implement", "Build", "Compose", "Produce", "Code", "Make", "Draft", "Program", "Set up"}
+	synthObjects  = []string{"a function", "a program", "a query", "a class", "a script", "an algorithm", "a method", "a regular expression", "a unit test", "an API endpoint", "a command-line tool", "a React component", "a SQL statement", "a shell one-liner", "a module", "a data structure", "a web page", "a loop"}
+	synthPreps    = []string{"that", "which", "to", "in %L that", "using %L that", "in %L to"}
+	synthEdits    = []string{"Edit", "Modify", "Update", "Change", "Convert", "Rewrite", "Refactor", "Optimize", "Fix", "Debug", "Improve", "Simplify", "Clean up", "Extend", "Annotate"}
+	synthEditObj  = []string{"the following code", "this function", "the given program", "the code below", "this query", "the following snippet", "my script", "this class", "the following HTML", "the given CSS"}
+	synthEditGoal = []string{"so that it handles empty input", "to use a dictionary instead of a list", "to make it run faster", "so it compiles", "to print the result", "to return a sorted list", "to add logging", "to follow PEP 8", "to remove the global variable", "so that it is thread-safe", "to use async I/O", "to support pagination", "to validate its arguments", "so that it no longer leaks memory"}
+	synthAsk      = []string{"Explain", "Describe", "Identify", "Find", "Calculate", "Compute", "Print", "Output", "Sort", "Search for", "Parse", "Validate", "Count", "Return", "Classify", "Suggest", "Compare", "Analyze", "Summarize", "List"}
+	synthAskObj   = []string{"the difference between a list and a tuple", "the time complexity of this algorithm", "the bug in the code below", "the largest number in the given array", "the number of words in the sentence", "the output of the following program", "the type of each variable", "all even numbers in the list", "the names of the students with a grade above 80", "the words in alphabetical order", "the given date in ISO format", "the email addresses in the text", "two sorting algorithms", "the purpose of the main function", "how recursion works", "the fields of the JSON object", "the total price of the items", "the keys of the dictionary", "the longest word in the string", "the differences between the two versions"}
+)
+
 // synthetic returns the benign prompts, deterministically.
 func synthetic() []string {
 	var out []string
+	for vi, v := range synthVerbs {
+		for oi, o := range synthObjects {
+			if (vi+oi)%4 != 0 {
+				continue
+			}
+			k := vi*len(synthObjects) + oi
+			prep := synthPreps[k%len(synthPreps)]
+			task := synthTasks[(k*5)%len(synthTasks)]
+			lang := synthLangs[(k*3)%len(synthLangs)]
+			out = append(out, strings.NewReplacer("%L", lang).Replace(v+" "+o+" "+prep+" "+task+"."))
+		}
+	}
+	for ei, e := range synthEdits {
+		for oi, o := range synthEditObj {
+			if (ei+oi)%3 != 0 {
+				continue
+			}
+			out = append(out, e+" "+o+" "+synthEditGoal[(ei*7+oi)%len(synthEditGoal)]+".")
+		}
+	}
+	for ai, a := range synthAsk {
+		for oi, o := range synthAskObj {
+			if (ai+oi)%4 != 0 {
+				continue
+			}
+			out = append(out, a+" "+o+".")
+		}
+	}
 	for ti, t := range synthTemplates {
 		for k, task := range synthTasks {
 			// Each template gets a rotating subset of languages so the set
