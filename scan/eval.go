@@ -119,6 +119,8 @@ func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l 
 				b, ok := m.Binds.Lookup(t.mv)
 				return ok && t.re.MatchString(b.Text(src))
 			})
+		case termMVCompare:
+			res = keep(res, func(m pattern.Match) bool { return t.cmp.holds(l, src, m.Binds) })
 		case termMVPattern:
 			var err error
 			res, err = c.metavariablePattern(ctx, f, t, l, res)

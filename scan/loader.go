@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -157,7 +158,7 @@ func (p *parser) where(n *yaml.Node) string { return fmt.Sprintf("%s:%d", p.file
 var knownUnsupported = map[string]bool{
 	"mode": true, "pattern-sources": true, "pattern-sinks": true, "pattern-sanitizers": true,
 	"pattern-propagators": true, "paths": true, "options": true, "fix-regex": true,
-	"min-version": true, "max-version": true, "metavariable-comparison": true,
+	"min-version": true, "max-version": true,
 	"metavariable-analysis": true, "pattern-where-python": true, "match": true,
 	"join": true, "extract": true, "dest-language": true, "dest-rules": true, "product": true,
 }
@@ -483,6 +484,41 @@ func (p *parser) patterns(v *yaml.Node) (*formula, error) {
 				return nil, p.errf(val, "metavariable-pattern needs exactly one of pattern, patterns, pattern-either, pattern-regex")
 			}
 			t.f = subs[0]
+		case "metavariable-comparison":
+			if val.Kind != yaml.MappingNode {
+				return nil, p.errf(val, "metavariable-comparison must be a mapping")
+			}
+			var expr *yaml.Node
+			strip, base := false, 0
+			for i := 0; i+1 < len(val.Content); i += 2 {
+				kk, vv := val.Content[i], val.Content[i+1]
+				switch kk.Value {
+				case "metavariable":
+					if !mvToken.MatchString(vv.Value) {
+						return nil, p.errf(vv, "metavariable %q is not like $X", vv.Value)
+					}
+				case "comparison":
+					expr = vv
+				case "strip":
+					strip = vv.Value == "true"
+				case "base":
+					b, err := strconv.Atoi(vv.Value)
+					if err != nil || b < 2 || b > 36 {
+						return nil, p.errf(vv, "base must be a number from 2 to 36")
+					}
+					base = b
+				default:
+					return nil, p.unsupported(kk, "metavariable-comparison")
+				}
+			}
+			if expr == nil || strings.TrimSpace(expr.Value) == "" {
+				return nil, p.errf(val, "metavariable-comparison has no comparison")
+			}
+			cmp, err := compileComparison(expr.Value, strip, base)
+			if err != nil {
+				return nil, p.errf(expr, "%v", err)
+			}
+			t = term{kind: termMVCompare, cmp: cmp}
 		case "focus-metavariable":
 			names, err := p.strings(val)
 			if err != nil {

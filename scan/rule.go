@@ -73,6 +73,7 @@ const (
 	termNotRegex
 	termMVRegex
 	termMVPattern
+	termMVCompare
 	termFocus
 )
 
@@ -82,4 +83,5 @@ type term struct {
 	mv   string // without '$'
 	re   *regexp.Regexp
 	lang *lang.Language // metavariable-pattern's language, nil for the rule's
+	cmp  *comparison    // metavariable-comparison
 }

@@ -306,3 +306,36 @@ rules:
 		t.Errorf("message %q, want $ALG bound to hashlib.md5", fs[0].Message)
 	}
 }
+
+func TestMetavariableComparison(t *testing.T) {
+	rule := func(expr string) string {
+		return "rules:\n  - id: c\n    message: m\n    severity: INFO\n    languages: [python]\n    patterns:\n      - pattern: os.chmod($F, $M)\n      - metavariable-comparison:\n          metavariable: $M\n          comparison: " + expr + "\n"
+	}
+	src := []byte("os.chmod(a, 0o777)\nos.chmod(b, 0o600)\nos.chmod(c, mode)\nos.chmod(d, 511)\nos.chmod(e, '0o777')\n")
+	tests := []struct {
+		expr  string
+		lines []int
+	}{
+		{"$M > 0o644", []int{1, 4}},
+		{"$M == 511 and not ($M < 0)", []int{1, 4}},
+		{"$M <= 0x180", []int{2}},
+		{"$M == 'mode'", []int{3}},
+		{"str($M) == '0o777'", []int{5}},
+	}
+	for _, tt := range tests {
+		fs, err := New(mustParse(t, rule(tt.expr))).Scan(context.Background(), "a.py", "python", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []int
+		for _, f := range fs {
+			lines = append(lines, f.Location.File.StartLine)
+		}
+		if diff := cmp.Diff(tt.lines, lines); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.expr, diff)
+		}
+	}
+	if _, err := ParseRules("t.yaml", []byte(rule("$M >"))); err == nil || !strings.Contains(err.Error(), "t.yaml:10") {
+		t.Errorf("bad comparison: got %v, want an error at t.yaml:10", err)
+	}
+}

@@ -6,6 +6,8 @@ package sample
 
 import (
 	"crypto/md5"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/tls"
@@ -32,4 +34,16 @@ func sums(data []byte) {
 	// ok: go-weak-hash
 	_ = md5.Size
 	_ = h
+}
+
+func keys() {
+	// ruleid: go-rsa-key-too-small
+	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
+	// ruleid: go-rsa-key-too-small
+	hexWeak, _ := rsa.GenerateKey(rand.Reader, 0x200)
+	// ok: go-rsa-key-too-small
+	strong, _ := rsa.GenerateKey(rand.Reader, 4096)
+	// ok: go-rsa-key-too-small
+	sized, _ := rsa.GenerateKey(rand.Reader, bits)
+	_, _, _, _ = weak, hexWeak, strong, sized
 }
