@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/ext"
 
 	"github.com/airlockhq/airlock"
 )
@@ -32,8 +34,9 @@ const (
 
 func celOptions(withFinding bool) []cel.EnvOption {
 	opts := []cel.EnvOption{
-		cel.Variable("event", cel.MapType(cel.StringType, cel.DynType)),
-		cel.Variable("findings", cel.ListType(cel.MapType(cel.StringType, cel.DynType))),
+		ext.NativeTypes(reflect.TypeFor[EventView](), reflect.TypeFor[FindingView](), reflect.TypeFor[PackageView](), types.ParseStructTags(true)),
+		cel.Variable("event", cel.ObjectType("policy.EventView")),
+		cel.Variable("findings", cel.ListType(cel.ObjectType("policy.FindingView"))),
 		cel.Variable("statuses", cel.MapType(cel.StringType, cel.StringType)),
 		cel.Variable("mode", cel.StringType),
 		cel.ParserExpressionSizeLimit(celMaxExprLength),
@@ -43,7 +46,7 @@ func celOptions(withFinding bool) []cel.EnvOption {
 		opts = append(opts, cel.Constant(strings.ToUpper(s.String()), cel.IntType, types.Int(s)))
 	}
 	if withFinding {
-		opts = append(opts, cel.Variable("finding", cel.MapType(cel.StringType, cel.DynType)))
+		opts = append(opts, cel.Variable("finding", cel.ObjectType("policy.FindingView")))
 	}
 	return opts
 }
@@ -75,7 +78,13 @@ func compileRule(expr string) (*rule, error) {
 	if iss.Err() != nil {
 		ast2, iss2 := envs[1].Compile(expr)
 		if iss2.Err() != nil {
-			return nil, errors.New(oneLine(iss.Err().Error()))
+			// Report the error of the environment the author meant: one
+			// with `finding` when the expression uses it.
+			msg := iss.Err().Error()
+			if strings.Contains(msg, "reference to 'finding'") {
+				msg = iss2.Err().Error()
+			}
+			return nil, errors.New(oneLine(msg))
 		}
 		ast, env, r.perFinding = ast2, envs[1], true
 	}
@@ -112,36 +121,61 @@ func (r *rule) eval(vars map[string]any) (bool, error) {
 	return b, nil
 }
 
-// eventVars renders an event the way rules see it. Every key is present
-// so `event.path.startsWith("src/")` never fails on a missing key.
-func eventVars(ev *airlock.Event) map[string]any {
-	m := map[string]any{
-		"kind": "", "path": "", "language": "", "content": "", "text": "", "command": "",
-		"tool": "", "agent": "", "model": "", "session": "", "cwd": "", "task": "", "input": "",
-		"url":     "",
-		"package": map[string]any{"ecosystem": "", "name": "", "version": ""},
-	}
+// EventView is the event as policy conditions see it: `event.kind`,
+// `event.path`, `event.command`, `event.tool`, `event.agent` …
+type EventView struct {
+	Kind     string      `cel:"kind"`
+	Path     string      `cel:"path"`
+	Language string      `cel:"language"`
+	Content  string      `cel:"content"`
+	Text     string      `cel:"text"`
+	Command  string      `cel:"command"`
+	Tool     string      `cel:"tool"`
+	Agent    string      `cel:"agent"`
+	Model    string      `cel:"model"`
+	Session  string      `cel:"session"`
+	Cwd      string      `cel:"cwd"`
+	Task     string      `cel:"task"`
+	Input    string      `cel:"input"`
+	URL      string      `cel:"url"`
+	Package  PackageView `cel:"package"`
+}
+
+// PackageView is a package coordinate in conditions.
+type PackageView struct {
+	Ecosystem string `cel:"ecosystem"`
+	Name      string `cel:"name"`
+	Version   string `cel:"version"`
+}
+
+// FindingView is a finding as conditions see it; severity is an int to
+// compare with the constants INFO, LOW, MEDIUM, HIGH and CRITICAL.
+type FindingView struct {
+	RuleID     string      `cel:"rule_id"`
+	Detector   string      `cel:"detector"`
+	Severity   int64       `cel:"severity"`
+	Confidence string      `cel:"confidence"`
+	CWE        []string    `cel:"cwe"`
+	Tags       []string    `cel:"tags"`
+	Message    string      `cel:"message"`
+	Path       string      `cel:"path"`
+	Package    PackageView `cel:"package"`
+}
+
+func eventVars(ev *airlock.Event) *EventView {
+	v := &EventView{}
 	if ev == nil {
-		return m
+		return v
 	}
-	m["kind"] = string(ev.Kind)
-	m["path"] = ev.Path
-	m["language"] = ev.Language
-	m["content"] = ev.Content
-	m["text"] = ev.Text
-	m["command"] = ev.Command
-	m["tool"] = ev.Source.Tool
-	m["agent"] = ev.Source.Agent
-	m["model"] = ev.Source.Model
-	m["session"] = ev.Source.Session
-	m["cwd"] = ev.Cwd
-	m["task"] = ev.Task
-	m["input"] = string(ev.Input)
-	m["url"] = inputURL(ev)
+	*v = EventView{
+		Kind: string(ev.Kind), Path: ev.Path, Language: ev.Language, Content: ev.Content, Text: ev.Text,
+		Command: ev.Command, Tool: ev.Source.Tool, Agent: ev.Source.Agent, Model: ev.Source.Model,
+		Session: ev.Source.Session, Cwd: ev.Cwd, Task: ev.Task, Input: string(ev.Input), URL: inputURL(ev),
+	}
 	if ev.Package != nil {
-		m["package"] = map[string]any{"ecosystem": ev.Package.Ecosystem, "name": ev.Package.Name, "version": ev.Package.Version}
+		v.Package = PackageView{Ecosystem: ev.Package.Ecosystem, Name: ev.Package.Name, Version: ev.Package.Version}
 	}
-	return m
+	return v
 }
 
 // inputURL pulls the URL out of a web-fetch style tool input.
@@ -158,32 +192,22 @@ func inputURL(ev *airlock.Event) string {
 	return in.URL
 }
 
-func findingVars(f *airlock.Finding) map[string]any {
-	path := ""
-	pkg := map[string]any{"ecosystem": "", "name": "", "version": ""}
+func findingVars(f *airlock.Finding) *FindingView {
+	v := &FindingView{
+		RuleID: f.RuleID, Detector: f.Detector, Severity: int64(f.Severity), Confidence: string(f.Confidence),
+		CWE: f.CWE, Tags: f.Tags, Message: f.Message,
+	}
+	if v.CWE == nil {
+		v.CWE = []string{}
+	}
+	if v.Tags == nil {
+		v.Tags = []string{}
+	}
 	switch {
 	case f.Location.File != nil:
-		path = f.Location.File.Path
+		v.Path = f.Location.File.Path
 	case f.Location.Package != nil:
-		pkg = map[string]any{"ecosystem": f.Location.Package.Ecosystem, "name": f.Location.Package.Name, "version": f.Location.Package.Version}
+		v.Package = PackageView{Ecosystem: f.Location.Package.Ecosystem, Name: f.Location.Package.Name, Version: f.Location.Package.Version}
 	}
-	cwe := f.CWE
-	if cwe == nil {
-		cwe = []string{}
-	}
-	tags := f.Tags
-	if tags == nil {
-		tags = []string{}
-	}
-	return map[string]any{
-		"rule_id":    f.RuleID,
-		"detector":   f.Detector,
-		"severity":   int64(f.Severity),
-		"confidence": string(f.Confidence),
-		"cwe":        cwe,
-		"tags":       tags,
-		"message":    f.Message,
-		"path":       path,
-		"package":    pkg,
-	}
+	return v
 }

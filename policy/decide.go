@@ -155,14 +155,14 @@ func (p *Policy) decide(ev *airlock.Event, findings []airlock.Finding, statuses 
 	}
 
 	var vars map[string]any
-	var fvars []map[string]any
+	var fvars []*FindingView
 	needVars := false
 	for _, l := range p.layers {
 		needVars = needVars || len(l.rules) > 0
 	}
 	if needVars {
 		list := make([]any, len(findings))
-		fvars = make([]map[string]any, len(findings))
+		fvars = make([]*FindingView, len(findings))
 		for i := range findings {
 			fvars[i] = findingVars(&findings[i])
 			list[i] = fvars[i]

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -730,3 +731,36 @@ func Default(mode Mode) *Policy {
 // SetHome sets the home directory used to resolve ~ in protected paths
 // (default: the current user's). Call it before sharing the policy.
 func (p *Policy) SetHome(home string) { p.home = home }
+
+// DefaultPaths returns where the three policy layers live: the
+// organisation file ($AIRLOCK_ORG_POLICY or /etc/airlock/policy.yaml), the
+// user file ($XDG_CONFIG_HOME/airlock/policy.yaml, else
+// ~/.config/airlock/policy.yaml) and the project file (.airlock/policy.yaml
+// in cwd or the nearest parent that has one, stopping at a repository root).
+func DefaultPaths(cwd, home string) (org, user, project string) {
+	org = os.Getenv("AIRLOCK_ORG_POLICY")
+	if org == "" {
+		org = "/etc/airlock/policy.yaml"
+	}
+	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
+		user = filepath.Join(x, "airlock", "policy.yaml")
+	} else if home != "" {
+		user = filepath.Join(home, ".config", "airlock", "policy.yaml")
+	}
+	project = filepath.Join(cwd, ".airlock", "policy.yaml")
+	for dir := cwd; dir != ""; {
+		p := filepath.Join(dir, ".airlock", "policy.yaml")
+		if _, err := os.Stat(p); err == nil {
+			return org, user, p
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return org, user, project
+}

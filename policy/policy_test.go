@@ -251,6 +251,7 @@ func TestLoadErrors(t *testing.T) {
 		{"not a mapping", "- a\n- b\n", []string{"policy.yaml:1:1: a policy is a mapping"}},
 		{"bad cel", "rules:\n  - name: r\n    when: event.kind ==\n    decision: deny\n", []string{"policy.yaml:3:11: rule \"r\": when:"}},
 		{"unknown variable", "rules:\n  - name: r\n    when: evnt.kind == \"x\"\n    decision: deny\n", []string{"policy.yaml:3:11:", "evnt"}},
+		{"misspelled field", "rules:\n  - name: r\n    when: finding.severty >= HIGH\n    decision: deny\n", []string{"policy.yaml:3:11:", "severty"}},
 		{"not bool", "rules:\n  - name: r\n    when: size(findings)\n    decision: deny\n", []string{"policy.yaml:3:11:", "want bool"}},
 		{"bad decision", "rules:\n  - name: r\n    when: 'true'\n    decision: block\n", []string{"policy.yaml:4:15: rule \"r\": decision: unknown decision \"block\""}},
 		{"missing when", "rules:\n  - name: r\n    decision: deny\n", []string{"policy.yaml:2:5: rule \"r\": when: a CEL condition is required"}},

@@ -16,8 +16,8 @@ import (
 // each one's median (p50) in milliseconds and airlock's ratio to bwrap.
 //
 // By default airlock is the library (Run, with the test binary as the
-// sandbox init); set AIRLOCK_BIN to an airlock binary to measure the CLI,
-// as sandbox/bench/overhead.sh does.
+// sandbox init, or AIRLOCK_INIT_BIN); set AIRLOCK_BIN to an airlock binary
+// to measure the CLI, as sandbox/bench/overhead.sh does.
 func BenchmarkStartOverhead(b *testing.B) {
 	wd := b.TempDir()
 	type runner struct {
@@ -26,7 +26,7 @@ func BenchmarkStartOverhead(b *testing.B) {
 		ds   []time.Duration
 	}
 	airlockRun := func() error {
-		rep, err := Run(context.Background(), Config{Argv: []string{"/bin/true"}, Workdir: wd})
+		rep, err := Run(context.Background(), Config{Argv: []string{"/bin/true"}, Workdir: wd, InitPath: os.Getenv("AIRLOCK_INIT_BIN")})
 		if err == nil && rep.Exit.Code != 0 {
 			err = fmt.Errorf("exit %d", rep.Exit.Code)
 		}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -171,6 +172,9 @@ type Config struct {
 	// enters the sandbox init (for the airlock CLI a hidden subcommand).
 	// Os.Args[0] is used as argv[0].
 	InitArgs []string
+	// InitPath, when set, is the binary executed as the sandbox init
+	// instead of /proc/self/exe (see InitHelper).
+	InitPath string
 	// Stdin, Stdout, Stderr are the command's streams; nil means empty
 	// input and discarded output.
 	Stdin          *os.File
@@ -234,4 +238,38 @@ func (c *Config) allowMissing(layer string) bool {
 		}
 	}
 	return false
+}
+
+// InitHelperName is the optional small init binary looked for next to the
+// running executable.
+const InitHelperName = "airlock-sandbox-init"
+
+// InitHelper returns the path of airlock-sandbox-init next to the running
+// executable when it is safe to use: a regular file owned by root or by
+// the caller, not writable by group or others, in a directory with the
+// same properties. Otherwise it returns "" and the caller re-executes
+// itself.
+func InitHelper() string {
+	self, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	if self, err = filepath.EvalSymlinks(self); err != nil {
+		return ""
+	}
+	p := filepath.Join(filepath.Dir(self), InitHelperName)
+	for _, q := range []string{p, filepath.Dir(p)} {
+		fi, err := os.Stat(q)
+		if err != nil || fi.Mode().Perm()&0o022 != 0 {
+			return ""
+		}
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !ok || st.Uid != 0 && int(st.Uid) != os.Getuid() {
+			return ""
+		}
+	}
+	if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return p
 }

@@ -179,9 +179,13 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		return fmt.Errorf("%w: %w", ErrSetup, err)
 	}
 
+	initPath, initArgs := "/proc/self/exe", append([]string{os.Args[0]}, cfg.InitArgs...)
+	if cfg.InitPath != "" {
+		initPath, initArgs = cfg.InitPath, []string{InitHelperName}
+	}
 	cmd := &exec.Cmd{
-		Path: "/proc/self/exe",
-		Args: append([]string{os.Args[0]}, cfg.InitArgs...),
+		Path: initPath,
+		Args: initArgs,
 		// One P is plenty for the init (it mostly waits) and keeps idle
 		// scheduler threads from spinning on a busy machine.
 		Env:        []string{stageEnv + "=init", "GOMAXPROCS=1"},

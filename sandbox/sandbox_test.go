@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 
 	"path/filepath"
 	"strings"
@@ -168,5 +169,30 @@ func TestUnsafeIsRecorded(t *testing.T) {
 	}
 	if !found || len(r.Warnings) == 0 || len(r.Files) != 1 {
 		t.Errorf("unsafe run not recorded: findings %+v warnings %v files %+v", r.Findings, r.Warnings, r.Files)
+	}
+}
+
+// TestInitHelper runs a command with the small airlock-sandbox-init
+// binary as the init, the way an installed airlock uses it.
+func TestInitHelper(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the helper build")
+	}
+	dir := t.TempDir()
+	helper := filepath.Join(dir, InitHelperName)
+	out, err := exec.Command("go", "build", "-o", helper, "./cmd/airlock-sandbox-init").CombinedOutput()
+	if err != nil {
+		t.Skipf("cannot build the init helper: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(helper).CombinedOutput(); err == nil || !strings.Contains(string(out), "internal to airlock run") {
+		t.Errorf("helper run directly: %v %s", err, out)
+	}
+	e := newEnv(t)
+	r, stdout, _ := runIn(t, e, Config{Argv: []string{"sh", "-c", "echo via-helper; cat ~/.ssh/id_rsa"}, InitPath: helper})
+	if !strings.Contains(stdout, "via-helper") || !deniedHas(r, "read", ".ssh/id_rsa") || !r.Isolation.Seccomp.Applied {
+		t.Errorf("run through the helper: %q %+v", stdout, r.Denied)
+	}
+	if InitHelper() != "" {
+		t.Errorf("InitHelper found a helper next to the test binary")
 	}
 }

@@ -57,6 +57,7 @@ report goes to FILE. Profiles: strict (default), test, build. See docs/sandbox.m
 			cfg := sandbox.Config{
 				Argv: args, Workdir: workdir, Profile: p, Limits: lim, Env: env, Mask: maskPaths,
 				ReadOnly: readOnly, AllowMissing: miss, Unsafe: unsafe, InitArgs: []string{sandboxInitArg},
+				InitPath: sandbox.InitHelper(),
 			}
 			for _, s := range []struct {
 				flag, v string

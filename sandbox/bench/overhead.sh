@@ -6,10 +6,18 @@
 set -eu
 cd "$(dirname "$0")/../.."
 n=${1:-200}
-bin=$(mktemp -d)/airlock
-go build -o "$bin" ./cmd/airlock
-echo "== airlock CLI ($bin)"
-AIRLOCK_BIN="$bin" go test -run '^$' -bench BenchmarkStartOverhead -benchtime "${n}x" ./sandbox/
-echo "== airlock library (sandbox.Run)"
-go test -run '^$' -bench BenchmarkStartOverhead -benchtime "${n}x" ./sandbox/
-rm -rf "$(dirname "$bin")"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+go build -o "$dir/airlock" ./cmd/airlock
+go build -o "$dir/airlock-sandbox-init" ./sandbox/cmd/airlock-sandbox-init
+chmod 755 "$dir"
+bench() { go test -run '^$' -bench BenchmarkStartOverhead -benchtime "${n}x" ./sandbox/ | grep Benchmark; }
+echo "== airlock CLI with airlock-sandbox-init installed next to it"
+AIRLOCK_BIN="$dir/airlock" bench
+echo "== airlock CLI re-executing itself (no helper)"
+mv "$dir/airlock-sandbox-init" "$dir/helper.off"
+AIRLOCK_BIN="$dir/airlock" bench
+echo "== library: sandbox.Run with airlock-sandbox-init"
+AIRLOCK_INIT_BIN="$dir/helper.off" bench
+echo "== library: sandbox.Run re-executing the test binary"
+bench
