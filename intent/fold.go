@@ -128,7 +128,11 @@ var globalPrefixes = []string{"globalThis.", "window.", "self.", "global."}
 // computed members: m['exe' + 'cSync'] is m.execSync. ok is false for
 // expressions that are not plain references.
 func (x *extractor) exprName(n *sitter.Node) (string, bool) {
-	if n == nil {
+	return x.exprNameDepth(n, 0)
+}
+
+func (x *extractor) exprNameDepth(n *sitter.Node, depth int) (string, bool) {
+	if n == nil || depth > 64 {
 		return "", false
 	}
 	switch x.kind(n) {
@@ -145,7 +149,7 @@ func (x *extractor) exprName(n *sitter.Node) (string, bool) {
 		}
 		return name, true
 	case "subscript_expression":
-		obj, ok := x.exprName(n.ChildByFieldName("object"))
+		obj, ok := x.exprNameDepth(n.ChildByFieldName("object"), depth+1)
 		if !ok {
 			return "", false
 		}
