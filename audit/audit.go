@@ -296,9 +296,9 @@ func (l *Log) VerifyHead(ctx context.Context, head *Head) (*VerifyResult, error)
 		res.Records++
 		switch {
 		case r.Seq > want && want == r.Seq-1:
-			report(want, "record %d is missing (deleted, or the records around it renumbered)", want)
+			report(want, "missing (deleted, or the records around it renumbered)")
 		case r.Seq > want:
-			report(want, "records %d to %d are missing (deleted, or the records around them renumbered)", want, r.Seq-1)
+			report(want, "missing, and so are the records after it up to %d (deleted, or the records around them renumbered)", r.Seq-1)
 		case r.Seq < want:
 			// Walk is ordered by seq, so this means a non-positive seq.
 			report(r.Seq, "record has sequence number %d, expected %d or more (inserted)", r.Seq, want)

@@ -138,7 +138,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		{"flip on_error", []string{`UPDATE audit_records SET on_error = 1 WHERE seq = 5`}, 5, "edited"},
 		{"unparsable detectors", []string{`UPDATE audit_records SET detectors = '{oops' WHERE seq = 1`}, 1, "edited"},
 		{"delete middle", []string{`DELETE FROM audit_records WHERE seq = 3`}, 3, "missing"},
-		{"delete range", []string{`DELETE FROM audit_records WHERE seq IN (2, 3, 4)`}, 2, "2 to 4 are missing"},
+		{"delete range", []string{`DELETE FROM audit_records WHERE seq IN (2, 3, 4)`}, 2, "missing, and so are the records after it up to 4"},
 		{"delete first", []string{`DELETE FROM audit_records WHERE seq = 1`}, 1, "missing"},
 		{"delete and renumber", []string{
 			`DELETE FROM audit_records WHERE seq = 3`,
