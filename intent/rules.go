@@ -19,6 +19,7 @@ const (
 	kindEnvNamed  Cap = "env-named"  // reads one environment variable
 	kindEnvDump   Cap = "env-dump"   // reads the whole environment
 	kindConnectTo Cap = "connect-to" // method call that connects when given a host
+	kindRead      Cap = "read"       // file read; reported only for sensitive paths
 )
 
 var pythonRules = []callRule{
@@ -30,6 +31,7 @@ var pythonRules = []callRule{
 	{kindDecode, []string{"base64.*decode*", "base64.b*decode", "codecs.decode", "zlib.decompress", "gzip.decompress", "lzma.decompress", "bz2.decompress", "bytes.fromhex", "binascii.unhexlify", "binascii.a2b_*"}},
 	{kindWrite, []string{"shutil.copy*", "shutil.move", "os.rename", "os.replace", "os.symlink", "os.link", "*.write_text", "*.write_bytes"}},
 	{kindEnvNamed, []string{"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environ.pop"}},
+	{kindRead, []string{"*.read_text", "*.read_bytes", "shutil.copy*", "tarfile.open", "zipfile.ZipFile.write", "glob.glob"}},
 	{kindConnectTo, []string{"*.connect", "*.connect_ex", "*.sendto"}},
 }
 
@@ -40,6 +42,7 @@ var jsRules = []callRule{
 	{CapDeserialize, []string{"node-serialize.unserialize", "serialize-to-js.deserialize", "funcster.*", "cryo.parse"}},
 	{CapNative, []string{"ffi-napi.*", "ffi.*", "koffi.*", "process.dlopen", "bindings", "node-gyp-build"}},
 	{kindDecode, []string{"atob", "zlib.inflateSync", "zlib.gunzipSync", "zlib.inflateRawSync", "zlib.brotliDecompressSync", "zlib.unzipSync", "Buffer.from"}},
+	{kindRead, []string{"fs.readFile*", "fs.createReadStream", "fs.promises.readFile", "fs/promises.readFile", "fs.readdirSync", "fs.readdir", "fs.copyFile*", "Deno.readTextFile", "Deno.readFile", "Bun.file"}},
 	{kindWrite, []string{"fs.writeFile*", "fs.appendFile*", "fs.createWriteStream", "fs.copyFile*", "fs.rename*", "fs.symlink*", "fs.promises.writeFile", "fs.promises.appendFile", "fs/promises.writeFile", "fs/promises.appendFile", "fs-extra.outputFile*", "fs-extra.writeJson*", "fs-extra.copy*", "Deno.writeTextFile", "Deno.writeFile", "Bun.write"}},
 }
 
@@ -49,6 +52,7 @@ var goRules = []callRule{
 	{CapEval, []string{"github.com/traefik/yaegi/interp.*"}},
 	{CapNative, []string{"plugin.Open", "syscall.Syscall*", "syscall.RawSyscall*", "syscall.LoadDLL", "syscall.NewLazyDLL", "golang.org/x/sys/windows.*DLL", "github.com/ebitengine/purego.Dlopen"}},
 	{kindDecode, []string{"encoding/base64.*Decode*", "encoding/hex.Decode*", "compress/gzip.NewReader", "compress/zlib.NewReader", "compress/flate.NewReader"}},
+	{kindRead, []string{"os.ReadFile", "os.Open", "io/ioutil.ReadFile", "os.ReadDir"}},
 	{kindWrite, []string{"os.WriteFile", "os.Create", "os.OpenFile", "io/ioutil.WriteFile", "os.Rename", "os.Symlink", "os.Link"}},
 	{kindEnvNamed, []string{"os.Getenv", "os.LookupEnv"}},
 	{kindEnvDump, []string{"os.Environ"}},
@@ -61,6 +65,7 @@ var javaRules = []callRule{
 	{CapDeserialize, []string{"ObjectInputStream", "XMLDecoder", "XStream.fromXML", "SerializationUtils.deserialize", "Yaml.load"}},
 	{CapNative, []string{"System.loadLibrary", "System.load", "Runtime.getRuntime.load", "Runtime.getRuntime.loadLibrary", "Native.load", "Native.loadLibrary"}},
 	{kindDecode, []string{"Base64.getDecoder.decode", "Base64.getMimeDecoder.decode", "Base64.getUrlDecoder.decode", "DatatypeConverter.parseBase64Binary", "Hex.decodeHex", "GZIPInputStream", "InflaterInputStream"}},
+	{kindRead, []string{"Files.readString", "Files.readAllBytes", "Files.readAllLines", "Files.newBufferedReader", "Files.newInputStream", "Files.lines", "FileInputStream", "FileReader"}},
 	{kindWrite, []string{"FileWriter", "FileOutputStream", "PrintWriter", "RandomAccessFile", "Files.write", "Files.writeString", "Files.newBufferedWriter", "Files.newOutputStream", "Files.copy", "Files.move", "Files.createSymbolicLink"}},
 	{kindEnvNamed, []string{"System.getenv"}},
 }

@@ -313,6 +313,8 @@ func (x *extractor) handleCall(c *call) {
 	if x.lang == Python && (c.name == "open" || c.name == "io.open" || c.name == "codecs.open" || strings.HasSuffix(c.name, ".open") && strings.Contains(c.name, "Path")) {
 		if x.pythonWriteMode(c) {
 			kinds = append(kinds, kindWrite)
+		} else {
+			kinds = append(kinds, kindRead)
 		}
 	}
 	dstrs, ints := x.direct(c.args)
@@ -379,6 +381,8 @@ func (x *extractor) handleCall(c *call) {
 			x.hasDecode = true
 		case kindWrite:
 			x.writeUse(c, strs, home)
+		case kindRead:
+			x.readUse(c, dstrs, strs, home)
 		case kindEnvNamed:
 			if len(strs) == 0 {
 				if x.lang == Java && (c.args == nil || c.args.NamedChildCount() == 0) {
@@ -554,24 +558,53 @@ func (x *extractor) writeUse(c *call, strs []string, home bool) {
 	}
 }
 
-// joinedPath catches paths split into parts: join(home, ".aws",
-// "credentials").
-func (x *extractor) joinedPath(c *call, strs []string, home bool) {
+// readUse reports reads of sensitive locations with the verb "reads";
+// other reads are not a capability.
+func (x *extractor) readUse(c *call, dstrs, strs []string, home bool) {
+	cands := strs
+	if j := x.joinParts(dstrs, home); j != "" {
+		cands = append([]string{j}, strs...)
+	}
+	for _, s := range cands {
+		p := s
+		if home && !strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "~") && strings.HasPrefix(p, ".") {
+			p = "~/" + p
+		}
+		if r, ok := classifyPath(p); ok {
+			x.add(c.node, r.cap, p, fmt.Sprintf("reads %s (%s)", p, r.what), true)
+			return
+		}
+	}
+}
+
+// joinParts joins path parts given as separate arguments, or returns ""
+// when they are not path parts.
+func (x *extractor) joinParts(strs []string, home bool) string {
 	var parts []string
 	for _, s := range strs {
 		if strings.HasPrefix(s, "-") || strings.ContainsAny(s, " \n") {
-			return // an argv, not path parts
+			return ""
 		}
 		if s != "~" && s != "" {
 			parts = append(parts, strings.TrimPrefix(s, "~/"))
 		}
 	}
 	if len(parts) < 2 || len(parts) > 8 {
-		return
+		return ""
 	}
 	j := strings.Join(parts, "/")
 	if home {
 		j = "~/" + j
+	}
+	return j
+}
+
+// joinedPath catches paths split into parts: join(home, ".aws",
+// "credentials").
+func (x *extractor) joinedPath(c *call, strs []string, home bool) {
+	j := x.joinParts(strs, home)
+	if j == "" {
+		return
 	}
 	if r, ok := classifyPath(j); ok {
 		x.add(c.node, r.cap, j, fmt.Sprintf("accesses %s (%s)", j, r.what), true)
