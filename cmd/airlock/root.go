@@ -102,6 +102,8 @@ Exit codes (every command except hooks): 0 nothing at or above --fail-on,
 	// Commands are listed here, one constructor per file.
 	root.AddCommand(
 		// one line per command
+		a.initCmd(),
+		a.hookCmd(),
 		a.scanCmd(),
 		a.auditCmd(),
 		a.rulesCmd(),
