@@ -27,6 +27,9 @@ func TestUnprivileged(t *testing.T) {
 		t.Skip("-short: skipping the unprivileged re-run")
 	}
 	bins := programs(t)
+	if buildErr != nil {
+		t.Skipf("cannot build the compiled test programs: %v", buildErr)
+	}
 	dir, err := os.MkdirTemp("", "airlock-unpriv-")
 	if err != nil {
 		t.Fatal(err)
