@@ -43,31 +43,38 @@ type rule struct {
 // Provider formats. Anchors are written as explicit non-word classes
 // rather than \b where a key may start with a punctuation character.
 var (
-	reAWSKeyID     = regexp.MustCompile(`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`)
-	reAWSSecret    = regexp.MustCompile(`(?i)aws.{0,20}?(?:secret|sk|private)[\w.-]{0,20}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`)
-	reGitHubToken  = regexp.MustCompile(`\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b`)
-	reGitHubFineGr = regexp.MustCompile(`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`)
-	reGitLabToken  = regexp.MustCompile(`\b((?:glpat|gldt|glrt|glptt)-[A-Za-z0-9_-]{20,64})(?:[^A-Za-z0-9_-]|$)`)
-	reSlackToken   = regexp.MustCompile(`\b(xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{8,250})`)
-	reSlackWebhook = regexp.MustCompile(`(https://hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{20,})`)
-	reStripe       = regexp.MustCompile(`\b((?:sk|rk)_live_[0-9A-Za-z]{20,99})\b`)
-	reGoogleAPIKey = regexp.MustCompile(`\b(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)`)
-	reOpenAI       = regexp.MustCompile(`\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,300}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?:[^A-Za-z0-9_-]|$)`)
-	reAnthropic    = regexp.MustCompile(`\b(sk-ant-(?:api03|admin01|oat01)-[A-Za-z0-9_-]{80,120})(?:[^A-Za-z0-9_-]|$)`)
-	rePrivateKey   = regexp.MustCompile(`(-----BEGIN[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:\\n|[\s\\])*[A-Za-z0-9+/=:,\s\\-]{64,}?-----END[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----)`)
-	reJWT          = regexp.MustCompile(`\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})`)
-	reNPMToken     = regexp.MustCompile(`\b(npm_[A-Za-z0-9]{36})\b`)
-	reNPMRCAuth    = regexp.MustCompile(`(?:^|:)_auth(?:Token)?\s*=\s*["']?([A-Za-z0-9+/=_.-]{20,})`)
-	rePyPI         = regexp.MustCompile(`\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})`)
-	reTwilio       = regexp.MustCompile(`\b(SK[0-9a-f]{32})\b`)
-	reSendGrid     = regexp.MustCompile(`\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`)
-	reAzureStorage = regexp.MustCompile(`(?i)AccountKey\s*=\s*([A-Za-z0-9+/]{86}==)`)
-	reHuggingFace  = regexp.MustCompile(`\b(hf_[A-Za-z]{34})\b`)
-	reShopify      = regexp.MustCompile(`\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b`)
-	reDigitalOcean = regexp.MustCompile(`\b(do[opr]_v1_[a-f0-9]{64})\b`)
-	reDatabaseURL  = regexp.MustCompile(`(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle)://(?P<name>[^:/\s"'@]+):([^@\s"'/]+)@[^\s"'/]`)
-	reURLBasicAuth = regexp.MustCompile(`(?i)\b(?:https?|ftps?|wss?)://(?P<name>[^:/\s"'@<>{}]+):([^@\s"'/<>{},]+)@[A-Za-z0-9.-]`)
-	reBearer       = regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9_\-.~+/]{20,}=*)`)
+	reAWSKeyID       = regexp.MustCompile(`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`)
+	reAWSSecret      = regexp.MustCompile(`(?i)aws.{0,20}?(?:secret|sk|private)[\w.-]{0,20}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`)
+	reGitHubToken    = regexp.MustCompile(`\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b`)
+	reGitHubFineGr   = regexp.MustCompile(`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`)
+	reGitLabToken    = regexp.MustCompile(`\b((?:glpat|gldt|glrt|glptt)-[A-Za-z0-9_-]{20,64})(?:[^A-Za-z0-9_-]|$)`)
+	reSlackToken     = regexp.MustCompile(`\b(xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{8,250})`)
+	reSlackWebhook   = regexp.MustCompile(`(https://hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{20,})`)
+	reStripe         = regexp.MustCompile(`\b((?:sk|rk)_live_[0-9A-Za-z]{20,99})\b`)
+	reGoogleAPIKey   = regexp.MustCompile(`\b(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)`)
+	reOpenAI         = regexp.MustCompile(`\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,300}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?:[^A-Za-z0-9_-]|$)`)
+	reAnthropic      = regexp.MustCompile(`\b(sk-ant-(?:api03|admin01|oat01)-[A-Za-z0-9_-]{80,120})(?:[^A-Za-z0-9_-]|$)`)
+	rePrivateKey     = regexp.MustCompile(`(-----BEGIN[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:\\n|[\s\\])*[A-Za-z0-9+/=:,\s\\-]{64,}?-----END[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----)`)
+	reJWT            = regexp.MustCompile(`\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})`)
+	reNPMToken       = regexp.MustCompile(`\b(npm_[A-Za-z0-9]{36})\b`)
+	reNPMRCAuth      = regexp.MustCompile(`(?:^|:)_auth(?:Token)?\s*=\s*["']?([A-Za-z0-9+/=_.-]{20,})`)
+	rePyPI           = regexp.MustCompile(`\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})`)
+	reTwilio         = regexp.MustCompile(`\b(SK[0-9a-f]{32})\b`)
+	reSendGrid       = regexp.MustCompile(`\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`)
+	reAzureStorage   = regexp.MustCompile(`(?i)AccountKey\s*=\s*([A-Za-z0-9+/]{86}==)`)
+	reHuggingFace    = regexp.MustCompile(`\b(hf_[A-Za-z]{34})\b`)
+	reShopify        = regexp.MustCompile(`\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b`)
+	reDigitalOcean   = regexp.MustCompile(`\b(do[opr]_v1_[a-f0-9]{64})\b`)
+	reGoogleOAuth    = regexp.MustCompile(`\b(ya29\.[0-9A-Za-z_-]{20,})`)
+	reMailgun        = regexp.MustCompile(`\b(key-[0-9a-f]{32})\b`)
+	reSquare         = regexp.MustCompile(`\b(sq0atp-[0-9A-Za-z_-]{22}|sq0csp-[0-9A-Za-z_-]{43})(?:[^0-9A-Za-z_-]|$)`)
+	reDatabricks     = regexp.MustCompile(`\b(dapi[0-9a-f]{32})(?:-\d)?\b`)
+	reDiscordWebhook = regexp.MustCompile(`(https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[0-9A-Za-z_-]{60,80})`)
+	reTelegramBot    = regexp.MustCompile(`\b(\d{8,10}:AA[0-9A-Za-z_-]{33})(?:[^0-9A-Za-z_-]|$)`)
+	reVaultToken     = regexp.MustCompile(`\b(hv[sb]\.[0-9A-Za-z_-]{24,})`)
+	reDatabaseURL    = regexp.MustCompile(`(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle)://(?P<name>[^:/\s"'@]+):([^@\s"'/]+)@[^\s"'/]`)
+	reURLBasicAuth   = regexp.MustCompile(`(?i)\b(?:https?|ftps?|wss?)://(?P<name>[^:/\s"'@<>{}]+):([^@\s"'/<>{},]+)@[A-Za-z0-9.-]`)
+	reBearer         = regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9_\-.~+/]{20,}=*)`)
 )
 
 // rules is the built-in rule set, most specific first: when two rules
@@ -95,6 +102,13 @@ var rules = []*rule{
 	{id: "huggingface-token", what: "Hugging Face token", keywords: []string{"hf_"}, re: reHuggingFace, severity: airlock.High, minEntropy: 3.5},
 	{id: "shopify-token", what: "Shopify access token", keywords: []string{"shpat_", "shpca_", "shppa_", "shpss_"}, re: reShopify, severity: airlock.Critical, minEntropy: 3.0},
 	{id: "digitalocean-token", what: "DigitalOcean token", keywords: []string{"doo_v1_", "dop_v1_", "dor_v1_"}, re: reDigitalOcean, severity: airlock.Critical, minEntropy: 3.0},
+	{id: "google-oauth-token", what: "Google OAuth access token", keywords: []string{"ya29."}, re: reGoogleOAuth, severity: airlock.High, minEntropy: 3.5, placeholderOK: true},
+	{id: "mailgun-api-key", what: "Mailgun API key", keywords: []string{"key-"}, re: reMailgun, severity: airlock.Critical, minEntropy: 3.3},
+	{id: "square-token", what: "Square access token or secret", keywords: []string{"sq0atp-", "sq0csp-"}, re: reSquare, severity: airlock.Critical, minEntropy: 3.5, placeholderOK: true},
+	{id: "databricks-token", what: "Databricks token", keywords: []string{"dapi"}, re: reDatabricks, severity: airlock.Critical, minEntropy: 3.3},
+	{id: "discord-webhook", what: "Discord webhook URL", keywords: []string{"/api/webhooks/"}, re: reDiscordWebhook, severity: airlock.High, placeholderOK: true},
+	{id: "telegram-bot-token", what: "Telegram bot token", keywords: []string{":aa"}, re: reTelegramBot, severity: airlock.High, minEntropy: 3.5, placeholderOK: true},
+	{id: "vault-token", what: "HashiCorp Vault token", keywords: []string{"hvs.", "hvb."}, re: reVaultToken, severity: airlock.Critical, minEntropy: 3.5, placeholderOK: true},
 	{id: "database-url-password", what: "password in a database URL", keywords: []string{"://"}, re: reDatabaseURL, severity: airlock.High, minLen: 3},
 	{id: "url-basic-auth", what: "password in a URL", keywords: []string{"://"}, re: reURLBasicAuth, severity: airlock.High, minLen: 3},
 	{id: "bearer-token", what: "bearer token", keywords: []string{"bearer"}, re: reBearer, severity: airlock.High, minEntropy: 3.5, generic: true},

@@ -151,6 +151,34 @@ var examples = map[string]struct{ match, noMatch []example }{
 		match:   []example{exAt("main.tf", `token = "dop_v1_1e21862ab8a18a8902073fec8df4f50947aaeb26c57d21fa5d328263dfe574de"`)},
 		noMatch: []example{exAt("main.tf", `token = var.do_token`)},
 	},
+	"google-oauth-token": {
+		match:   []example{ex(`creds = {"access_token": "ya29.575yx8xm5MslfY5ubiheyEd7P4zDL-ak6J0kGODKdinZnLXicaBAg8WY1jzI"}`)},
+		noMatch: []example{ex(`creds = {"access_token": "ya29.xxxx"}`)},
+	},
+	"mailgun-api-key": {
+		match:   []example{ex(`MAILGUN_KEY = "key-a29a0d347301ef56e64dc3cd6089065c"`)},
+		noMatch: []example{ex(`d = {"key-value": "pairs"}`), ex(`k = "key-00000000000000000000000000000000"`)},
+	},
+	"square-token": {
+		match:   []example{ex(`SQUARE_TOKEN = "sq0atp-mfsB4HbQLXjjlAFbVV6q9r"`), ex(`secret = "sq0csp-XxtNDFyuzX9k1gnneGEYG1_LwiqD9jJBAciI05FhfwK"`)},
+		noMatch: []example{ex(`SQUARE_TOKEN = "sq0atp-"`)},
+	},
+	"databricks-token": {
+		match:   []example{exAt(".databrickscfg", "token = dapib42b4ea410fb9102f29a422eb14ab2f2")},
+		noMatch: []example{ex(`from dapi import client`)},
+	},
+	"discord-webhook": {
+		match:   []example{ex(`HOOK = "https://discord.com/api/webhooks/607909669091111465/X647kdNl9cDo-_GbVMszvR4-EPZGz3zBXCOArr-SfiJvo58JB0W-O5PjeJfJTNcrZ6yd"`)},
+		noMatch: []example{ex(`# see https://discord.com/developers/docs/resources/webhook and /api/webhooks/{id}/{token}`)},
+	},
+	"telegram-bot-token": {
+		match:   []example{ex(`bot = Bot(token="4320171851:AAzz8Gwb8ewCISuYCl0Xq56zaWR7PAmpBFX")`)},
+		noMatch: []example{ex(`t = "12:AAA"`), ex(`ratio = "1234567890:AAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"`)},
+	},
+	"vault-token": {
+		match:   []example{exAt("deploy.sh", "export VAULT_TOKEN=hvs.lNPHcSke4R1J_dBi2ewQr8t4")},
+		noMatch: []example{exAt("deploy.sh", "export VAULT_TOKEN=hvs.")},
+	},
 	"database-url-password": {
 		match: []example{
 			ex(`DATABASE_URL = "postgres://app:Zq8w!rT3vK@db.internal:5432/app"`),
