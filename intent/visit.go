@@ -2,6 +2,7 @@ package intent
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -539,7 +540,11 @@ func (x *extractor) networkUse(c *call, strs, ints []string) {
 
 // writeUse classifies a file write by where it writes.
 func (x *extractor) writeUse(c *call, strs []string, home bool) {
-	for _, s := range strs {
+	cands := strs
+	if j := x.joinParts(strs, home); j != "" {
+		cands = append([]string{j}, strs...)
+	}
+	for _, s := range cands {
 		p := s
 		if home && !strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "~") && strings.Contains(p, ".") {
 			p = "~/" + p
@@ -561,9 +566,13 @@ func (x *extractor) writeUse(c *call, strs []string, home bool) {
 // readUse reports reads of sensitive locations with the verb "reads";
 // other reads are not a capability.
 func (x *extractor) readUse(c *call, dstrs, strs []string, home bool) {
+	// the joined parts first: read(join(home, ".ssh", "id_rsa")) names
+	// the key, not just its directory
 	cands := strs
-	if j := x.joinParts(dstrs, home); j != "" {
-		cands = append([]string{j}, strs...)
+	for _, parts := range [][]string{strs, dstrs} {
+		if j := x.joinParts(parts, home); j != "" {
+			cands = append([]string{j}, cands...)
+		}
 	}
 	for _, s := range cands {
 		p := s
@@ -577,6 +586,11 @@ func (x *extractor) readUse(c *call, dstrs, strs []string, home bool) {
 	}
 }
 
+var (
+	openModeRe = regexp.MustCompile(`^[rwaxbtU+]{1,3}$`)
+	encodings  = map[string]bool{"utf8": true, "utf-8": true, "ascii": true, "latin1": true, "base64": true, "hex": true, "binary": true, "utf16le": true}
+)
+
 // joinParts joins path parts given as separate arguments, or returns ""
 // when they are not path parts.
 func (x *extractor) joinParts(strs []string, home bool) string {
@@ -584,6 +598,9 @@ func (x *extractor) joinParts(strs []string, home bool) string {
 	for _, s := range strs {
 		if strings.HasPrefix(s, "-") || strings.ContainsAny(s, " \n") {
 			return ""
+		}
+		if openModeRe.MatchString(s) || encodings[strings.ToLower(s)] {
+			continue // open(path, "a"), readFileSync(path, "utf8")
 		}
 		if s != "~" && s != "" {
 			parts = append(parts, strings.TrimPrefix(s, "~/"))
