@@ -3,7 +3,6 @@ package secrets
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"fmt"
 	"math"
 	"path/filepath"
