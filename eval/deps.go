@@ -24,9 +24,12 @@ type DepsOptions struct {
 	// Checker is the typosquat checker under test (default: the embedded
 	// list).
 	Checker *typosquat.Checker
-	// Exists asks a registry whether an npm package exists. It returns
-	// (exists, checked, error); nil skips the hallucination check.
-	Exists func(ctx context.Context, name string) (exists, checked bool, err error)
+	// Exists asks a registry whether a package exists (ground truth): it
+	// returns (exists, checked, error). Flagged runs the real deps check
+	// on the name and reports whether it raised deps.nonexistent. Both nil
+	// skips the hallucination check.
+	Exists  func(ctx context.Context, eco, name string) (exists, checked bool, err error)
+	Flagged func(ctx context.Context, eco, name string) bool
 	// Misses is how many unflagged examples to list per positive set.
 	Misses int
 }
@@ -46,22 +49,25 @@ type DepsRate struct {
 // DepsHallucinated is the result of checking invented npm names against
 // the registry.
 type DepsHallucinated struct {
-	Set         string   `json:"set"`
-	Total       int      `json:"total"`
-	Checked     int      `json:"checked"`
-	Missing     int      `json:"missing"`         // do not exist in the registry
-	FlaggedMiss int      `json:"flagged_missing"` // of those, flagged deps.nonexistent
-	Exist       []string `json:"exist,omitempty"` // registered by now (squatted or real)
-	NotChecked  []string `json:"not_checked,omitempty"`
-	Pass        bool     `json:"pass"`
-	DurationMS  int64    `json:"duration_ms"`
+	Set             string   `json:"set"`
+	Ecosystem       string   `json:"ecosystem"`
+	NotCheckedCount int      `json:"not_checked_count"`
+	Unflagged       []string `json:"unflagged,omitempty"` // missing but not flagged
+	Total           int      `json:"total"`
+	Checked         int      `json:"checked"`
+	Missing         int      `json:"missing"`         // do not exist in the registry
+	FlaggedMiss     int      `json:"flagged_missing"` // of those, flagged deps.nonexistent
+	Exist           []string `json:"exist,omitempty"` // registered by now (squatted or real)
+	NotChecked      []string `json:"not_checked,omitempty"`
+	Pass            bool     `json:"pass"`
+	DurationMS      int64    `json:"duration_ms"`
 }
 
 // DepsReport is the whole evaluation.
 type DepsReport struct {
 	Embedded     map[string]int     `json:"embedded"` // popular names per ecosystem
 	Typosquat    []DepsRate         `json:"typosquat"`
-	Hallucinated *DepsHallucinated  `json:"hallucinated,omitempty"`
+	Hallucinated []DepsHallucinated `json:"hallucinated,omitempty"`
 	Timings      map[string]float64 `json:"timings_us"` // per-name check time
 }
 
@@ -125,22 +131,30 @@ func Deps(ctx context.Context, opt DepsOptions) (*DepsReport, error) {
 	if checked > 0 {
 		rep.Timings["typosquat_per_name"] = float64(time.Since(start).Microseconds()) / float64(checked)
 	}
-	if opt.Exists != nil {
-		h, err := hallucinated(ctx, opt, filepath.Join(pk, "hallucinated", "churik5_npm_universal_hallucinations.csv"))
-		if err != nil {
-			return nil, err
+	if opt.Exists != nil && opt.Flagged != nil {
+		for _, s := range []struct{ eco, file string }{
+			{"npm", "churik5_npm_universal_hallucinations.csv"},
+			{"PyPI", "churik5_pypi_universal_hallucinations.csv"},
+			{"Go", "vdb_slopsquatting_go.txt"},
+		} {
+			h, err := hallucinated(ctx, opt, s.eco, filepath.Join(pk, "hallucinated", s.file))
+			if err != nil {
+				return nil, err
+			}
+			rep.Hallucinated = append(rep.Hallucinated, *h)
 		}
-		rep.Hallucinated = h
 	}
 	return rep, nil
 }
 
 func rateSet(c *typosquat.Checker, eco string, names []string, label string, samples int) DepsRate {
 	r := DepsRate{Label: label}
+	seen := map[string]bool{}
 	for _, n := range names {
-		if n == "" {
-			continue
+		if n == "" || seen[n] {
+			continue // the public lists repeat some names
 		}
+		seen[n] = true
 		r.Total++
 		m, hit := c.Check(eco, n)
 		if hit {
@@ -158,42 +172,61 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 	return r
 }
 
-func hallucinated(ctx context.Context, opt DepsOptions, path string) (*DepsHallucinated, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open hallucinated names: %w", err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	h := &DepsHallucinated{Set: "hallucinated/" + filepath.Base(path)}
-	start := time.Now()
-	for i, row := range rows {
-		if i == 0 || len(row) == 0 || row[0] == "" {
-			continue
+func hallucinated(ctx context.Context, opt DepsOptions, eco, path string) (*DepsHallucinated, error) {
+	var names []string
+	if strings.HasSuffix(path, ".csv") {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("open hallucinated names: %w", err)
 		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		for i, row := range rows {
+			if i > 0 && len(row) > 0 && row[0] != "" {
+				names = append(names, row[0])
+			}
+		}
+	} else {
+		var err error
+		if names, err = readLines(path); err != nil {
+			return nil, err
+		}
+	}
+	h := &DepsHallucinated{Set: "hallucinated/" + filepath.Base(path), Ecosystem: eco}
+	start := time.Now()
+	reasons := map[string]int{}
+	for _, name := range names {
 		h.Total++
-		exists, ok, err := opt.Exists(ctx, row[0])
+		exists, ok, err := opt.Exists(ctx, eco, name)
 		switch {
 		case !ok:
 			reason := "unknown"
 			if err != nil {
 				reason = err.Error()
 			}
-			h.NotChecked = append(h.NotChecked, row[0]+": "+reason)
+			reasons[reason]++
+			if len(h.NotChecked) < 3 {
+				h.NotChecked = append(h.NotChecked, name+": "+reason)
+			}
 		case exists:
 			h.Checked++
-			h.Exist = append(h.Exist, row[0])
+			h.Exist = append(h.Exist, name)
 		default:
 			h.Checked++
 			h.Missing++
-			h.FlaggedMiss++
+			if opt.Flagged(ctx, eco, name) {
+				h.FlaggedMiss++
+			} else {
+				h.Unflagged = append(h.Unflagged, name)
+			}
 		}
 	}
+	h.NotCheckedCount = h.Total - h.Checked
 	h.DurationMS = time.Since(start).Milliseconds()
-	h.Pass = h.Checked == h.Total && h.FlaggedMiss == h.Missing
+	h.Pass = h.Checked > 0 && h.FlaggedMiss == h.Missing
 	return h, nil
 }
 
@@ -258,18 +291,24 @@ func WriteDepsText(w io.Writer, r *DepsReport) error {
 			fmt.Fprintf(w, "    %s: %s\n", label, strings.Join(t.Samples, "; "))
 		}
 	}
-	if h := r.Hallucinated; h != nil {
+	for _, h := range r.Hallucinated {
 		status := "FAIL"
-		if h.Pass {
+		switch {
+		case h.Pass:
 			status = "ok"
+		case h.Checked == 0:
+			status = "NOT CHECKED (no reachable registry)"
 		}
-		fmt.Fprintf(w, "hallucinated npm names (%s): %d names, %d checked against the registry in %d ms, %d do not exist, %d of those flagged deps.nonexistent  %s\n",
-			h.Set, h.Total, h.Checked, h.DurationMS, h.Missing, h.FlaggedMiss, status)
+		fmt.Fprintf(w, "hallucinated %s names (%s): %d names, %d answered by the registry in %d ms, %d not checked; %d do not exist, %d of those flagged deps.nonexistent  %s\n",
+			h.Ecosystem, h.Set, h.Total, h.Checked, h.DurationMS, h.NotCheckedCount, h.Missing, h.FlaggedMiss, status)
 		if len(h.Exist) > 0 {
-			fmt.Fprintf(w, "  exist now (registered since): %s\n", strings.Join(h.Exist, ", "))
+			fmt.Fprintf(w, "  exist in the registry now (registered since, or real): %s\n", strings.Join(h.Exist, ", "))
+		}
+		if len(h.Unflagged) > 0 {
+			fmt.Fprintf(w, "  missing but NOT flagged: %s\n", strings.Join(h.Unflagged, ", "))
 		}
 		for _, n := range h.NotChecked {
-			fmt.Fprintf(w, "  not checked: %s\n", n)
+			fmt.Fprintf(w, "  not checked, e.g. %s\n", n)
 		}
 	}
 	for k, v := range r.Timings {

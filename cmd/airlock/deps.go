@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/airlockhq/airlock/deps"
 	"github.com/airlockhq/airlock/deps/osv"
 	"github.com/airlockhq/airlock/deps/registry"
+	"github.com/airlockhq/airlock/eval"
 )
 
 // depsCmd is `airlock deps [PATH…]`: check the dependencies of a project,
@@ -102,7 +105,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 	f.StringVar(&diff, "diff", "", "check only dependencies added or changed since this git revision")
 	f.StringArrayVar(&pkgs, "package", nil, "check this package instead of files: ECOSYSTEM/NAME[@VERSION] (repeatable)")
 	f.BoolVar(&requireChecks, "require-checks", false, "exit 3 when any check (registry, vulnerabilities) could not run")
-	rf.register(c)
+	rf.register(c, false)
 	return c
 }
 
@@ -141,9 +144,9 @@ type registryFlags struct {
 	maxDBAge  time.Duration
 }
 
-func (rf *registryFlags) register(c *cobra.Command) {
+func (rf *registryFlags) register(c *cobra.Command, online bool) {
 	f := c.Flags()
-	f.BoolVar(&rf.online, "online", false, "ask package registries (existence, metadata); without it only cached answers are used")
+	f.BoolVar(&rf.online, "online", online, "ask package registries (existence, metadata); without it only cached answers are used")
 	f.StringArrayVar(&rf.overrides, "registry", nil, "registry for an ecosystem, overriding its configuration: ECO=URL (repeatable; Go takes a GOPROXY list)")
 	f.StringVar(&rf.cacheDir, "cache-dir", "", "cache directory (default: the user cache directory's airlock folder)")
 	f.DurationVar(&rf.cacheTTL, "cache-ttl", 24*time.Hour, "how long registry answers are reused (\"does not exist\" answers: a tenth of it)")
@@ -211,4 +214,80 @@ func openVulnDB(cacheDir string, maxAge time.Duration) (deps.VulnSource, string)
 	db := osv.Open(dir)
 	db.MaxAge = maxAge
 	return db, ""
+}
+
+// evalDepsCmd is `airlock eval deps`: typosquat rates on the public
+// popular and malicious name lists, and hallucinated names checked
+// against the registries this machine can reach.
+func (a *app) evalDepsCmd() *cobra.Command {
+	var (
+		data, format string
+		misses       int
+		rf           registryFlags
+	)
+	c := &cobra.Command{
+		Use:   "deps --data DIR",
+		Short: "Measure the supply-chain checks (typosquats, hallucinated packages)",
+		Long: `Reports the typosquat check's false-positive rate on popular package names that
+are not in the embedded list and on once-hijacked real packages, its flag rate on
+DataDog's malicious package names (with misses listed), and for the LLM-invented
+package names, which exist in the registry and whether every missing one is
+flagged deps.nonexistent. Registry lookups go to the configured registries
+(--online is on by default here); ecosystems that cannot be asked are counted as
+not checked.`,
+		Example: `  airlock eval deps --data ../shared/data
+  airlock eval deps --data ../shared/data --online=false --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if data == "" {
+				return usagef("--data is required")
+			}
+			opt, err := rf.options(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ck := deps.New(opt)
+			eo := eval.DepsOptions{Data: data, Misses: misses,
+				Exists: func(ctx context.Context, eco, name string) (bool, bool, error) {
+					cl := opt.Registries[eco]
+					if cl == nil {
+						why := opt.RegistryMissing[eco]
+						if why == "" {
+							why = "no registry configured"
+						}
+						return false, false, errors.New(why)
+					}
+					info, err := cl.Lookup(ctx, name, "")
+					if err != nil {
+						return false, false, err
+					}
+					return info.Package == registry.Found, true, nil
+				},
+				Flagged: func(ctx context.Context, eco, name string) bool {
+					res := ck.CheckPackages(ctx, []airlock.Package{{Ecosystem: eco, Name: name}})
+					for _, f := range res.Findings {
+						if f.RuleID == deps.RuleNonexistent {
+							return true
+						}
+					}
+					return false
+				},
+			}
+			rep, err := eval.Deps(cmd.Context(), eo)
+			if err != nil {
+				return usagef("%w", err)
+			}
+			if strings.EqualFold(format, "json") {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rep)
+			}
+			return eval.WriteDepsText(a.stdout, rep)
+		},
+	}
+	c.Flags().StringVar(&data, "data", "", "evaluation data directory (holds packages/)")
+	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	c.Flags().IntVar(&misses, "samples", 15, "false positives and misses listed per set")
+	rf.register(c, true)
+	return c
 }

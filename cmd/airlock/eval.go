@@ -22,6 +22,7 @@ and reports true- and false-positive rates per dataset with Wilson 95% intervals
 	c.AddCommand(
 		a.evalPromptCmd(),
 		a.evalCodeCmd(),
+		a.evalDepsCmd(),
 	)
 	return c
 }

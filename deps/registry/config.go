@@ -59,12 +59,16 @@ func Discover(ctx context.Context, env Env, overrides map[string]string) (map[st
 	}
 	// Go: GOPROXY from the environment, else what the go command uses.
 	gp, from := env.Getenv("GOPROXY"), "GOPROXY"
+	why := "GOPROXY is not set and `go env GOPROXY` gave nothing"
 	if gp == "" {
-		if out, err := env.Command(ctx, "go", "env", "GOPROXY"); err == nil {
+		out, err := env.Command(ctx, "go", "env", "GOPROXY")
+		if err == nil {
 			gp, from = strings.TrimSpace(out), "go env GOPROXY"
+		} else {
+			why = "GOPROXY is not set and `go env GOPROXY` failed: " + err.Error()
 		}
 	}
-	set("Go", gp, from, "GOPROXY is not set and `go env GOPROXY` gave nothing")
+	set("Go", gp, from, why)
 
 	url, from := npmRegistry(ctx, env)
 	set("npm", url, from, "no npm registry configured (NPM_CONFIG_REGISTRY, .npmrc or `npm config get registry`)")
@@ -109,7 +113,8 @@ func NewClient(eco string, src Source, f *Fetcher) (Client, error) {
 }
 
 func runCommand(ctx context.Context, name string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	// npm starts a Node.js process: allow for a loaded machine.
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Stderr = nil

@@ -1,0 +1,98 @@
+package eval
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/airlockhq/airlock/deps/typosquat"
+)
+
+func writeDepsData(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"packages/top/top_npm_packages.json":                              `{"packages": ["express", "lodash", "react", "expresso", "left-pad", "lodash"]}`,
+		"packages/top/top_pypi_packages.json":                             `{"packages": ["requests", "numpy", "reqeusts-oauth"]}`,
+		"packages/top/top_go_packages.json":                               `{"packages": ["github.com/stretchr/testify"]}`,
+		"packages/top/top_rubygems_packages.json":                         `{"packages": ["rails"]}`,
+		"packages/datadog-malicious/npm_compromised_lib.txt":              "react\n",
+		"packages/datadog-malicious/pypi_compromised_lib.txt":             "numpy\n",
+		"packages/datadog-malicious/npm_malicious_intent.txt":             "lodahs\nexpresss\ncorp-internal-tool\n",
+		"packages/datadog-malicious/pypi_malicious_intent.txt":            "reqeusts\nnumpyy\n",
+		"packages/hallucinated/churik5_npm_universal_hallucinations.csv":  "name,count\nmade-up-a,5\nexpress,3\nmade-up-b,1\n",
+		"packages/hallucinated/churik5_pypi_universal_hallucinations.csv": "name,count\nmade-up-py,2\n",
+		"packages/hallucinated/vdb_slopsquatting_go.txt":                  "github.com/made/up\n",
+	}
+	for rel, s := range files {
+		p := filepath.Join(dir, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir)
+}
+
+func TestDepsEval(t *testing.T) {
+	data := writeDepsData(t)
+	c := typosquat.New(map[string][]string{"npm": {"express", "lodash", "react"}, "PyPI": {"requests", "numpy"}})
+	rep, err := Deps(context.Background(), DepsOptions{
+		Data: data, Checker: c,
+		Exists: func(ctx context.Context, eco, name string) (bool, bool, error) {
+			if eco != "npm" {
+				return false, false, nil
+			}
+			return name == "express", true, nil
+		},
+		Flagged: func(ctx context.Context, eco, name string) bool { return name == "made-up-a" },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]int{}
+	for _, r := range rep.Typosquat {
+		got[r.Set] = [2]int{r.Flagged, r.Total}
+	}
+	want := map[string][2]int{
+		"top/top_npm_packages.json ranks 4-6 (not embedded)":  {0, 3}, // expresso: a letter added at the end is not a typo
+		"top/top_pypi_packages.json ranks 3-3 (not embedded)": {0, 1},
+		"datadog-malicious/npm_compromised_lib.txt":           {0, 1},
+		"datadog-malicious/pypi_compromised_lib.txt":          {0, 1},
+		"datadog-malicious/npm_malicious_intent.txt":          {2, 3},
+		"datadog-malicious/pypi_malicious_intent.txt":         {2, 2}, // numpyy: a doubled last letter
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: got %v, want %v (all: %v)", k, got[k], v, got)
+		}
+	}
+	if len(rep.Hallucinated) != 3 {
+		t.Fatalf("hallucinated sets = %d", len(rep.Hallucinated))
+	}
+	h := rep.Hallucinated[0]
+	if h.Total != 3 || h.Checked != 3 || h.Missing != 2 || h.FlaggedMiss != 1 || h.Pass || strings.Join(h.Unflagged, ",") != "made-up-b" {
+		t.Errorf("npm hallucinated = %+v", h)
+	}
+	if p := rep.Hallucinated[1]; p.Checked != 0 || p.NotCheckedCount != 1 || p.Pass {
+		t.Errorf("unreachable registry must read as not checked: %+v", p)
+	}
+	var buf bytes.Buffer
+	if err := WriteDepsText(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"missing but NOT flagged: made-up-b", "NOT CHECKED", "misses: corp-internal-tool"} {
+		if !strings.Contains(buf.String(), s) {
+			t.Errorf("text report lacks %q:\n%s", s, buf.String())
+		}
+	}
+}
+
+func TestDepsEvalMissingData(t *testing.T) {
+	if _, err := Deps(context.Background(), DepsOptions{Data: t.TempDir()}); err == nil {
+		t.Error("want an error for a data directory without the lists")
+	}
+}
