@@ -353,7 +353,15 @@ func promptWilson(k, n int) (lo, hi float64) {
 	den := 1 + z*z/nf
 	c := (p + z*z/(2*nf)) / den
 	h := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf)) / den
-	return max(0, c-h), min(1, c+h)
+	lo, hi = max(0, c-h), min(1, c+h)
+	// Rounding must not put the observed rate outside its own interval.
+	if k == 0 {
+		lo = 0
+	}
+	if k == n {
+		hi = 1
+	}
+	return lo, hi
 }
 
 // WritePromptText prints the report as tables.

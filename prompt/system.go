@@ -55,7 +55,7 @@ help world people person someone something story write create describe explain`)
 // "political" meets "politics".
 func stem(w string) string {
 	w = strings.TrimSuffix(w, "'s")
-	for _, suf := range []string{"ically", "ations", "ation", "ical", "ings", "ing", "ies", "ied", "ers", "ed", "es", "s", "al", "y", "e"} {
+	for _, suf := range []string{"ically", "ations", "ation", "ical", "ics", "ings", "ing", "ies", "ied", "ers", "ed", "es", "s", "al", "y", "e"} {
 		if len(w)-len(suf) >= 4 && strings.HasSuffix(w, suf) {
 			return w[:len(w)-len(suf)]
 		}
