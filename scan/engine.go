@@ -234,6 +234,10 @@ func evidence(src []byte, lines lineIndex, m pattern.Match) string {
 		end = start
 	}
 	s := strings.TrimSpace(string(src[start:end]))
+	if len(s) > maxEvidence && int(m.Start)-start > maxEvidence/4 {
+		// A long (minified) line: show the match, not the line's start.
+		s = strings.TrimSpace(string(src[m.Start:end]))
+	}
 	if len(s) > maxEvidence {
 		cut := maxEvidence
 		for cut > 0 && !utf8.RuneStart(s[cut]) {

@@ -339,3 +339,14 @@ func TestMetavariableComparison(t *testing.T) {
 		t.Errorf("bad comparison: got %v, want an error at t.yaml:10", err)
 	}
 }
+
+func TestEvidenceOfLongLineShowsMatch(t *testing.T) {
+	src := []byte("x = [" + strings.Repeat("1, ", 200) + "eval(data)]\n")
+	fs, err := New(mustParse(t, evalRule)).Scan(context.Background(), "a.py", "python", src)
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("got %v, %v", fs, err)
+	}
+	if !strings.HasPrefix(fs[0].Evidence, "eval(data)") || len(fs[0].Evidence) > 200 {
+		t.Errorf("evidence %q", fs[0].Evidence)
+	}
+}
