@@ -84,6 +84,12 @@ type tracer struct {
 	first     bool
 	events    int
 	truncated bool
+
+	// ns maps host pids to sandbox pids seen in this run, sparing a read
+	// of the parent's status for every exec; a stale entry after pid
+	// reuse only mislabels a ppid.
+	nsMu sync.Mutex
+	ns   map[int]int
 }
 
 func newTracer(fd int, v *view, rep *Report, start time.Time, onFirst func(int)) (*tracer, error) {
@@ -210,7 +216,7 @@ func (t *tracer) decide(n *seccompNotif) unix.Errno {
 		if first && t.onFirst != nil {
 			t.onFirst(pid)
 		}
-		nspid, ppid := nsPIDs(pid)
+		nspid, ppid := t.nsPIDs(pid)
 		t.mu.Lock()
 		if len(t.rep.Processes) < maxProcesses {
 			t.rep.Processes = append(t.rep.Processes, Process{PID: nspid, PPID: ppid, Path: path, Argv: argv, AtMS: t.ms()})
@@ -303,10 +309,10 @@ func (t *tracer) file(n *seccompNotif, op string, path string, flags uint64, fol
 	}
 	pid := int(n.PID)
 	real := path
-	if follow && flags&unix.O_NOFOLLOW == 0 {
+	write := flags&unix.O_ACCMODE != unix.O_RDONLY || flags&(unix.O_CREAT|unix.O_TRUNC) != 0
+	if follow && flags&unix.O_NOFOLLOW == 0 && (write || t.v.mayRedirect(path)) {
 		real = resolveIn(pid, path)
 	}
-	write := flags&unix.O_ACCMODE != unix.O_RDONLY || flags&(unix.O_CREAT|unix.O_TRUNC) != 0
 	if op == "open" && !write {
 		op = "read"
 	} else if op == "open" {
@@ -369,7 +375,7 @@ func (t *tracer) change(n *seccompNotif, op, path string) unix.Errno {
 }
 
 func (t *tracer) deny(pid int, op, path, resolved, reason string) {
-	nspid, _ := nsPIDs(pid)
+	nspid, _ := t.nsPIDs(pid)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.rep.Denied) >= maxDenied {
@@ -377,6 +383,22 @@ func (t *tracer) deny(pid int, op, path, resolved, reason string) {
 		return
 	}
 	t.rep.Denied = append(t.rep.Denied, Denied{PID: nspid, Op: op, Path: path, Resolved: resolved, Reason: reason, AtMS: t.ms()})
+}
+
+// systemDirs hold only host files, read-only inside; a symlink there was
+// put by the host, so reads through them need no resolution to be
+// classified (the mount layout still applies to wherever they lead).
+var systemDirs = []string{"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc", "/opt", "/var", "/srv"}
+
+// mayRedirect reports whether a read of p could be steered by a symlink
+// the sandboxed program made: anywhere but the read-only system dirs.
+func (v *view) mayRedirect(p string) bool {
+	for _, d := range systemDirs {
+		if under(p, d) && !under(v.workdir, d) {
+			return false
+		}
+	}
+	return true
 }
 
 func (v *view) classify(p string, write bool) (string, unix.Errno) {
@@ -498,7 +520,7 @@ func (t *tracer) network(n *seccompNotif, via string, addr, alen uint64) unix.Er
 	if !t.valid(n.ID) {
 		return 0
 	}
-	nspid, _ := nsPIDs(pid)
+	nspid, _ := t.nsPIDs(pid)
 	t.mu.Lock()
 	if len(t.rep.Network) < maxNet {
 		t.rep.Network = append(t.rep.Network, NetAttempt{PID: nspid, Via: via, Protocol: proto, Dest: dest, Allowed: allowed, Reason: reason, AtMS: t.ms()})
@@ -606,9 +628,18 @@ func existsIn(pid int, p string) bool {
 
 // nsPIDs returns the process's pid and parent pid as seen inside the
 // sandbox's pid namespace.
-func nsPIDs(pid int) (int, int) {
+func (t *tracer) nsPIDs(pid int) (int, int) {
 	own, ppid := lastNSpid(pid)
-	parent, _ := lastNSpid(ppid)
+	t.nsMu.Lock()
+	defer t.nsMu.Unlock()
+	parent, ok := t.ns[ppid]
+	if !ok {
+		parent, _ = lastNSpid(ppid)
+	}
+	if t.ns == nil || len(t.ns) > 4096 {
+		t.ns = map[int]int{}
+	}
+	t.ns[pid], t.ns[ppid] = own, parent
 	return own, parent
 }
 
