@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -244,12 +245,18 @@ func (a *analyzer) report(f *frame, n syntax.Node, rule string, sev airlock.Seve
 		msg += "; " + instead
 	}
 	cat := strings.SplitN(strings.TrimPrefix(rule, "command."), ".", 2)[0]
+	var cwes []string
+	for _, c := range cwe {
+		if c != "" {
+			cwes = append(cwes, c)
+		}
+	}
 	a.res.Findings = append(a.res.Findings, airlock.Finding{
 		RuleID:     rule,
 		Detector:   DetectorName,
 		Severity:   sev,
 		Confidence: conf,
-		CWE:        cwe,
+		CWE:        cwes,
 		Message:    msg,
 		Location:   airlock.Location{Span: &sp},
 		Evidence:   redact(excerpt(a.src[sp.Start:sp.End])),
@@ -678,6 +685,10 @@ func (a *analyzer) funcDecl(f *frame, fd *syntax.FuncDecl) {
 // parsed, so a syntax error does not hide `curl … | sh`.
 func (a *analyzer) scanText(f *frame, text string) {
 	for _, p := range textPatterns {
+		// The best-effort parse may already have found it.
+		if slices.ContainsFunc(a.res.Findings, func(f airlock.Finding) bool { return f.RuleID == p.rule }) {
+			continue
+		}
 		if p.re.MatchString(text) {
 			a.report(f, nil, p.rule, p.sev, airlock.ConfidenceMedium, p.what+" (found in text that did not parse)", p.instead, p.cwe)
 		}

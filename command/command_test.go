@@ -242,3 +242,24 @@ func TestDecoders(t *testing.T) {
 		}
 	}
 }
+
+func TestFindingShape(t *testing.T) {
+	res, err := Analyze(context.Background(), "git push --force && cat /Users/me/.aws/credentials", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rules(res.Findings)
+	if !slices.Contains(got, "command.credentials.read") || !slices.Contains(got, "command.destructive.git-force-push") {
+		t.Fatalf("findings = %v", got)
+	}
+	for _, f := range res.Findings {
+		for _, c := range f.CWE {
+			if !strings.HasPrefix(c, "CWE-") {
+				t.Errorf("%s has CWE %q", f.RuleID, c)
+			}
+		}
+		if len(f.Tags) != 1 || !strings.HasPrefix(f.RuleID, "command."+f.Tags[0]+".") {
+			t.Errorf("%s has tags %v, want its category", f.RuleID, f.Tags)
+		}
+	}
+}

@@ -153,8 +153,8 @@ func (a *analyzer) normPath(p string) string {
 	switch {
 	case p == "/root" || strings.HasPrefix(p, "/root/"):
 		p = "~" + p[len("/root"):]
-	case strings.HasPrefix(p, "/home/"):
-		rest := p[len("/home/"):]
+	case strings.HasPrefix(p, "/home/") || strings.HasPrefix(p, "/Users/"):
+		rest := p[strings.IndexByte(p[1:], '/')+2:]
 		if i := strings.IndexByte(rest, '/'); i > 0 {
 			p = "~" + rest[i:]
 		} else if rest != "" {
