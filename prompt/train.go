@@ -27,7 +27,7 @@ type TrainOptions struct {
 	Window int     // window bytes (default 768)
 	Epochs int     // passes over the data (default 8)
 	Rate   float64 // AdaGrad learning rate (default 0.5)
-	L2     float64 // L2 penalty per update (default 3e-4)
+	L2     float64 // L2 penalty per update (default 1e-3)
 	// TargetFPR per mode: the threshold is the lowest that keeps the
 	// calibration false-positive rate at or below it (default 1% for
 	// prompts, 0.5% for context).
@@ -48,7 +48,7 @@ func (o *TrainOptions) defaults() {
 		o.Rate = 0.5
 	}
 	if o.L2 == 0 {
-		o.L2 = 3e-4
+		o.L2 = 1e-3
 	}
 	if o.TargetFPRPrompt == 0 {
 		o.TargetFPRPrompt = 0.01

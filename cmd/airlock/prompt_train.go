@@ -76,7 +76,7 @@ byte-identical FILE.`,
 	f.StringArrayVar(&benign, "benign", nil, "directory of ordinary local docs and source used as clean context (repeatable; not the Go root or module cache, which the survey measures)")
 	f.IntVar(&opt.Epochs, "epochs", 0, "passes over the training data (default 8)")
 	f.Float64Var(&opt.Rate, "rate", 0, "AdaGrad learning rate (default 0.5)")
-	f.Float64Var(&opt.L2, "l2", 0, "L2 penalty per update (default 3e-4)")
+	f.Float64Var(&opt.L2, "l2", 0, "L2 penalty per update (default 1e-3)")
 	f.IntVar(&opt.Bits, "bits", 0, "log2 of the number of weight buckets (default 18)")
 	f.IntVar(&opt.Window, "window", 0, "window size in bytes of normalised text (default 768)")
 	return c
