@@ -59,7 +59,7 @@ func ExtractLang(ctx context.Context, lang, path string, src []byte) ([]Use, err
 		ctx: ctx, lang: lang, path: path, src: src,
 		aliases: map[string]string{}, consts: map[string]string{},
 		decoded: map[string]bool{}, fetched: map[string]bool{},
-		seen: map[string]bool{}, kinds: map[uintptr]string{},
+		seen: map[string]bool{}, kinds: map[uintptr]string{}, homeVars: map[string]bool{},
 	}
 	root := tree.RootNode()
 	x.walk(root, x.declare)
@@ -89,12 +89,15 @@ type extractor struct {
 	// decoded and fetched hold identifiers assigned from a decode call or
 	// from a network call, to see decode-then-exec across statements.
 	decoded, fetched map[string]bool
-	strs             []strLit
-	uses             []Use
-	seen             map[string]bool
-	hasNetwork       bool
-	hasDecode        bool
-	evalUse          *Use
+	// homeVars are identifiers holding the home directory (home, _ :=
+	// os.UserHomeDir()), so join(home, ".ssh") is under it
+	homeVars   map[string]bool
+	strs       []strLit
+	uses       []Use
+	seen       map[string]bool
+	hasNetwork bool
+	hasDecode  bool
+	evalUse    *Use
 	// kinds caches node kinds by node id: Node.Kind is a cgo call that
 	// allocates, and every pass asks again.
 	kinds map[uintptr]string

@@ -93,7 +93,11 @@ func (x *extractor) track(n *sitter.Node) {
 		return
 	}
 	dec, net := x.taints(right)
+	home := homeMarker(x.text(right)) && len(x.text(right)) < 200
 	for _, id := range x.identifiers(left) {
+		if home && id != "_" && id != "err" {
+			x.homeVars[id] = true
+		}
 		if dec {
 			x.decoded[id] = true
 		}
@@ -210,6 +214,9 @@ func (x *extractor) lits(n *sitter.Node) (strs []string, ints []string, home boo
 	t := x.text(n)
 	home = homeMarker(t)
 	x.walk(n, func(m *sitter.Node) bool {
+		if x.kind(m) == "identifier" && x.homeVars[x.text(m)] {
+			home = true
+		}
 		switch {
 		case x.isString(m):
 			strs = append(strs, x.strValue(m))
