@@ -237,7 +237,7 @@ func typo(n, t string) bool {
 		if i > 0 && n[i] == n[i-1] || i+1 < len(n) && n[i] == n[i+1] {
 			return true // doubled letter: expresss, lodassh
 		}
-		return i > 1 && i < len(t)-2 && len(t) >= 7 && wordChange(n, t)
+		return i > 1 && i < len(t)-2 && len(t) >= 7 && !atWordEdge(n, i) && wordChange(n, t)
 	case len(t) == len(n)+1: // a letter dropped
 		if t[i+1:] != n[i:] {
 			return false
@@ -245,9 +245,16 @@ func typo(n, t string) bool {
 		if i > 0 && t[i] == t[i-1] || i+1 < len(t) && t[i] == t[i+1] {
 			return true // a double letter halved: expres, colorma
 		}
-		return i > 1 && i < len(t)-2 && len(t) >= 7 && wordChange(n, t)
+		return i > 1 && i < len(t)-2 && len(t) >= 7 && !atWordEdge(t, i) && wordChange(n, t)
 	}
 	return false
+}
+
+// atWordEdge reports whether the letter at i in s (the longer name)
+// starts or ends a word: sassc-rails and sass-rails are two projects, not
+// a slip.
+func atWordEdge(s string, i int) bool {
+	return i == 0 || i == len(s)-1 || isSep(rune(s[i-1])) || isSep(rune(s[i+1]))
 }
 
 // wordChange rejects edits that replace a whole short word of a
@@ -258,7 +265,7 @@ func wordChange(n, t string) bool {
 		return false
 	}
 	for k := range wn {
-		if wn[k] != wt[k] && (len(wn[k]) <= 3 || len(wt[k]) <= 3) {
+		if wn[k] != wt[k] && (len(wn[k]) <= 4 || len(wt[k]) <= 4) {
 			return false
 		}
 	}
