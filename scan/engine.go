@@ -25,7 +25,10 @@ func LanguageFor(path string) string {
 
 // Engine runs a rule set. It is safe for concurrent use.
 type Engine struct {
-	rules []*Rule
+	// ignorePaths makes rules run whatever their paths: filter says; rule
+	// tests use it, since test files do not live in the project layout.
+	ignorePaths bool
+	rules       []*Rule
 	mu    sync.Mutex
 	langs map[string]*langRules
 }
@@ -108,6 +111,9 @@ func (e *Engine) Scan(ctx context.Context, path, language string, src []byte) ([
 	if err != nil {
 		return nil, err
 	}
+	if !e.ignorePaths {
+		active = forPath(active, path)
+	}
 	if len(active) == 0 {
 		// No rule can match: the file is not parsed at all, which is what
 		// makes whole-tree scans fast.
@@ -126,6 +132,17 @@ func (e *Engine) Scan(ctx context.Context, path, language string, src []byte) ([
 		return out, &ParseError{Path: path, Line: int(first.StartRow) + 1, Col: int(first.StartCol) + 1, Count: len(tree.Errors)}
 	}
 	return out, nil
+}
+
+// forPath drops rules whose paths: filter excludes the file.
+func forPath(rules []*compiled, p string) []*compiled {
+	out := rules[:0:0]
+	for _, c := range rules {
+		if c.rule.AppliesToPath(p) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // active returns the language's compiled rules whose literals all occur

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -157,7 +158,7 @@ func (p *parser) where(n *yaml.Node) string { return fmt.Sprintf("%s:%d", p.file
 // error saves the user a trip to the docs.
 var knownUnsupported = map[string]bool{
 	"mode": true, "pattern-sources": true, "pattern-sinks": true, "pattern-sanitizers": true,
-	"pattern-propagators": true, "paths": true, "options": true, "fix-regex": true,
+	"pattern-propagators": true, "options": true, "fix-regex": true,
 	"min-version": true, "max-version": true,
 	"metavariable-analysis": true, "pattern-where-python": true, "match": true,
 	"join": true, "extract": true, "dest-language": true, "dest-rules": true, "product": true,
@@ -214,6 +215,12 @@ func (p *parser) rule(n *yaml.Node) (*Rule, error) {
 			}
 		case "fix":
 			r.Fix = v.Value
+		case "paths":
+			pf, err := p.paths(v)
+			if err != nil {
+				return nil, err
+			}
+			r.paths = pf
 		case "pattern", "patterns", "pattern-either", "pattern-regex":
 			f, err := p.formula(k, v)
 			if err != nil {
@@ -304,6 +311,34 @@ func (p *parser) strings(v *yaml.Node) ([]string, error) {
 		return out, nil
 	}
 	return nil, p.errf(v, "expected a string or a list of strings")
+}
+
+func (p *parser) paths(v *yaml.Node) (*pathFilter, error) {
+	if v.Kind != yaml.MappingNode {
+		return nil, p.errf(v, "paths must be a mapping with include and/or exclude")
+	}
+	pf := &pathFilter{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		list, err := p.strings(val)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range list {
+			if _, err := path.Match(strings.Trim(g, "/"), ""); err != nil {
+				return nil, p.errf(val, "bad glob %q: %v", g, err)
+			}
+		}
+		switch k.Value {
+		case "include":
+			pf.include = append(pf.include, list...)
+		case "exclude":
+			pf.exclude = append(pf.exclude, list...)
+		default:
+			return nil, p.unsupported(k, "paths")
+		}
+	}
+	return pf, nil
 }
 
 func (p *parser) metadata(r *Rule, v *yaml.Node) error {

@@ -31,8 +31,13 @@ type Rule struct {
 	// Source is where the rule was defined, file:line.
 	Source string
 
+	paths   *pathFilter
 	formula *formula
 }
+
+// AppliesToPath reports whether the rule's paths: filter lets it run on
+// the file at p.
+func (r *Rule) AppliesToPath(p string) bool { return r.paths.allows(p) }
 
 // AppliesTo reports whether the rule targets language name.
 func (r *Rule) AppliesTo(name string) bool {

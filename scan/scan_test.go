@@ -123,7 +123,8 @@ func TestScanBinaryAndInvalidUTF8(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct{ name, yml, want string }{
-		{"unsupported key", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    pattern: f()\n    paths: {}\n", `test.yaml:7: unsupported key "paths" in a rule`},
+		{"unsupported key", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    pattern: f()\n    options: {}\n", `test.yaml:7: unsupported key "options" in a rule`},
+		{"bad paths key", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    pattern: f()\n    paths: {only: [x]}\n", `test.yaml:7: unsupported key "only" in paths`},
 		{"unknown key", "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    patterns:\n      - pattern: f()\n      - pattern-nope: g()\n", `test.yaml:8: unsupported key "pattern-nope" in patterns`},
 		{"top-level key", "rule:\n  - id: a\n", `test.yaml:1: unsupported key "rule"`},
 		{"no id", "rules:\n  - message: m\n    severity: INFO\n    languages: [python]\n    pattern: f()\n", "test.yaml:2: rule has no id"},
@@ -348,5 +349,22 @@ func TestEvidenceOfLongLineShowsMatch(t *testing.T) {
 	}
 	if !strings.HasPrefix(fs[0].Evidence, "eval(data)") || len(fs[0].Evidence) > 200 {
 		t.Errorf("evidence %q", fs[0].Evidence)
+	}
+}
+
+func TestRulePaths(t *testing.T) {
+	yml := "rules:\n  - id: a\n    message: m\n    severity: INFO\n    languages: [python]\n    pattern: eval(...)\n    paths:\n      include: [src/, '*.py']\n      exclude: ['test_*.py', tests/, 'src/gen/*.py']\n"
+	e := New(mustParse(t, yml))
+	for p, want := range map[string]bool{
+		"src/app.py": true, "app.py": true, "src/test_app.py": false, "tests/x.py": false,
+		"a/tests/b/c.py": false, "src/gen/x.py": false, "src/gen/sub/x.py": true, "./src/a.py": true,
+	} {
+		fs, err := e.Scan(context.Background(), p, "python", []byte("eval(x)\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(fs) == 1; got != want {
+			t.Errorf("%s: scanned = %v, want %v", p, got, want)
+		}
 	}
 }

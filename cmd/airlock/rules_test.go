@@ -27,7 +27,7 @@ func TestRulesCommands(t *testing.T) {
 	// The annotation is on the wrong line: one missing and one extra match.
 	write("r.py", "# ruleid: no-eval\nx = 1\neval(y)\n")
 	invalid := filepath.Join(t.TempDir(), "bad.yaml")
-	if err := os.WriteFile(invalid, []byte(rule+"    paths: {}\n"), 0o600); err != nil {
+	if err := os.WriteFile(invalid, []byte(rule+"    options: {}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -43,7 +43,7 @@ func TestRulesCommands(t *testing.T) {
 		{"list", []string{"list"}, 0, "python-subprocess-shell-true"},
 		{"list json", []string{"list", "--format", "json"}, 0, `"id": "go-exec-shell-c"`},
 		{"validate ok", []string{"validate", filepath.Join(bad, "r.yaml")}, 0, "1 rules OK"},
-		{"validate bad key", []string{"validate", invalid}, 2, `bad.yaml:7: unsupported key "paths"`},
+		{"validate bad key", []string{"validate", invalid}, 2, `bad.yaml:7: unsupported key "options"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
