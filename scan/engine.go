@@ -29,8 +29,8 @@ type Engine struct {
 	// tests use it, since test files do not live in the project layout.
 	ignorePaths bool
 	rules       []*Rule
-	mu    sync.Mutex
-	langs map[string]*langRules
+	mu          sync.Mutex
+	langs       map[string]*langRules
 }
 
 type langRules struct {
