@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/deps"
 )
 
 // severityPolicy denies high findings and asks on medium: enough to see the
@@ -127,5 +128,25 @@ func TestCodeDetectorOnRealRules(t *testing.T) {
 	out, _ = e.Check(context.Background(), &airlock.Event{Kind: airlock.KindCode, Path: "a.py", Content: "def f(:\n  eval(input())\n"})
 	if out.OnError {
 		t.Errorf("syntax error treated as a failed check: %+v", out.Statuses)
+	}
+}
+
+func TestDepsDetectorOnInstallCommand(t *testing.T) {
+	e := &Engine{Detectors: []*airlock.Detector{DepsDetector(deps.New(deps.Options{}))}, Policy: severityPolicy{airlock.Deny}}
+	out, err := e.Check(context.Background(), &airlock.Event{Kind: airlock.KindCommand, Command: "pip install reqeusts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []string
+	for _, f := range out.Verdict.Findings {
+		rules = append(rules, f.RuleID)
+	}
+	joined := strings.Join(rules, " ")
+	if !strings.Contains(joined, "deps.typosquat") || !strings.Contains(joined, "deps.not-checked") {
+		t.Errorf("findings %v: want a typosquat and a note that registry checks did not run offline", rules)
+	}
+	out, _ = e.Check(context.Background(), &airlock.Event{Kind: airlock.KindCommand, Command: "ls -la"})
+	if len(out.Verdict.Findings) != 0 {
+		t.Errorf("plain command: %v", out.Verdict.Findings)
 	}
 }

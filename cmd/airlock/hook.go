@@ -18,6 +18,7 @@ import (
 	"github.com/airlockhq/airlock/adapter/cursor"
 	"github.com/airlockhq/airlock/audit"
 	"github.com/airlockhq/airlock/config"
+	"github.com/airlockhq/airlock/deps"
 	"github.com/airlockhq/airlock/engine"
 	"github.com/airlockhq/airlock/scan"
 	"github.com/airlockhq/airlock/source"
@@ -137,8 +138,16 @@ func (a *app) decideHook(ctx context.Context, h *hookReply, f *hookFlags) (airlo
 		return airlock.Verdict{}, fmt.Errorf("audit log %s: %w", logPath, err)
 	}
 	defer log.Close()
+	// Dependencies are checked offline inline (typosquats, pinning, the
+	// local OSV database, cached registry answers): a hook must not wait on
+	// the network. `airlock deps --online` asks the registries.
+	rf := registryFlags{cacheTTL: 24 * time.Hour, parallel: 8, maxDBAge: 7 * 24 * time.Hour, timeout: 2 * time.Second}
+	dopt, err := rf.options(ctx)
+	if err != nil {
+		return airlock.Verdict{}, err
+	}
 	eng := &engine.Engine{
-		Detectors: engine.Detectors(),
+		Detectors: append(engine.Detectors(), engine.DepsDetector(deps.New(dopt))),
 		Policy:    pol,
 		Recorder:  &audit.Recorder{Log: log, Options: audit.Options{Mode: pol.ModeName()}},
 		Budget:    f.budget,
