@@ -98,6 +98,8 @@ var holeFixups = []struct {
 }{
 	{regexp.MustCompile(`\(\s*` + phEllipsis + `\s*\)`), "(" + phEllipsis + "T " + phEllipsis + ")"},
 	{regexp.MustCompile(`\b(` + phEllipsis + `|` + phMV + `[A-Z0-9_]+)(\s*)(\}|\n|$)`), "$1;$2$3"},
+	// A class body holds declarations: "..." becomes a typed field.
+	{regexp.MustCompile(`\b` + phEllipsis + `;`), phEllipsis + "T " + phEllipsis + ";"},
 }
 
 func holeVariants(s string) []string {
