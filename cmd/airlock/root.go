@@ -102,6 +102,7 @@ Exit codes (every command except hooks): 0 nothing at or above --fail-on,
 	// Commands are listed here, one constructor per file.
 	root.AddCommand(
 		// one line per command
+		a.detectorsCmd(),
 		a.initCmd(),
 		a.hookCmd(),
 		a.scanCmd(),
