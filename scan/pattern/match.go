@@ -21,7 +21,7 @@ type File struct {
 
 // NewFile indexes a parsed tree.
 func NewFile(t *lang.Tree) *File {
-	f := &File{Tree: t, byKind: make(map[string][]*lang.Node, 64)}
+	f := &File{Tree: t, byKind: make(map[string][]*lang.Node, 64), named: make([]*lang.Node, 0, len(t.Nodes))}
 	for i := range t.Nodes {
 		n := &t.Nodes[i]
 		if !n.Named || n.Extra {
