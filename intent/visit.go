@@ -72,6 +72,7 @@ func (x *extractor) visit(n *sitter.Node) bool {
 		return true
 	case "assignment", "variable_declarator", "short_var_declaration", "assignment_statement", "assignment_expression":
 		x.track(n)
+		x.urlAssign(n)
 		return true
 	default:
 		return true
@@ -80,6 +81,33 @@ func (x *extractor) visit(n *sitter.Node) bool {
 		x.handleCall(c)
 	}
 	return true
+}
+
+// urlAssign reports `el.src = "https://…"` in JavaScript: setting the
+// source of an image, script or frame, or a form's action, makes the
+// browser fetch it, which is how tracking pixels carry data out.
+func (x *extractor) urlAssign(n *sitter.Node) {
+	if x.lang != JavaScript && x.lang != TypeScript && x.lang != TSX || x.kind(n) != "assignment_expression" {
+		return
+	}
+	left := n.ChildByFieldName("left")
+	if left == nil || x.kind(left) != "member_expression" {
+		return
+	}
+	switch x.text(left.ChildByFieldName("property")) {
+	case "src", "href", "action":
+	default:
+		return
+	}
+	strs, _, _ := x.lits(n.ChildByFieldName("right"))
+	for _, s := range strs {
+		for _, u := range findURLs(s) {
+			if h := urlHost(u); h != "" {
+				x.add(n, CapNetwork, h, "makes the browser load "+h+" ("+x.text(left)+" = …)", len(findIPs(h)) > 0)
+				return
+			}
+		}
+	}
 }
 
 // track marks variables assigned from decode or network calls.
