@@ -61,6 +61,20 @@ func (a *analyzer) simple(f *frame, n syntax.Node, argv []string, ws []word) {
 			a.nestedText(f, n, s, "script -c")
 			return
 		}
+	case "alias":
+		// An alias runs its text whenever its name is typed later.
+		for _, x := range argv[1:] {
+			if _, v, ok := strings.Cut(x, "="); ok && v != "" {
+				a.nestedText(f, n, v, "alias")
+			}
+		}
+	case "ssh":
+		// The remote command runs on another machine, but destroying or
+		// leaking data there is no better.
+		p := positional(argv, sshValueOpts)
+		if len(p) > 1 {
+			a.nestedText(f, n, strings.Join(p[1:], " "), "remote command over ssh")
+		}
 	}
 	if i, ok := unwrapOnce(argv); ok {
 		a.simple(f, n, argv[i:], sliceWords(ws, i))
@@ -243,6 +257,11 @@ func (a *analyzer) find(f *frame, n syntax.Node, argv []string, ws []word) {
 				sub := argv[j+1 : k]
 				if baseName(sub[0]) == "rm" {
 					deletes = true
+				}
+				if !credentialExempt[baseName(sub[0])] {
+					for _, r := range roots {
+						a.readFrom(f, n, r, "find -exec "+baseName(sub[0]))
+					}
 				}
 				a.simple(f, n, sub, sliceWords(ws, j+1)[:min(len(sub), len(sliceWords(ws, j+1)))])
 			}
@@ -1149,6 +1168,8 @@ func (a *analyzer) network(f *frame, n syntax.Node, argv []string, ws []word) {
 	}
 }
 
+var sshValueOpts = setOf("-i", "-p", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c", "-e", "-m", "-O", "-S", "-W", "-w", "-E", "-B", "-Q", "-I")
+
 var secretVarRe = regexp.MustCompile(`\$\{?[A-Z0-9_]*(SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIAL)[A-Z0-9_]*`)
 
 var curlValueOpts = setOf("-o", "--output", "-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-F", "--form",
@@ -1194,6 +1215,11 @@ func urlHost(s string) string {
 // trackDownload remembers files written by a downloader so running them
 // later in the same command line is caught.
 func (a *analyzer) trackDownload(argv []string) {
+	defer func() {
+		// "-o -" writes to standard output, which the pipeline rules cover.
+		delete(a.downloaded, "-")
+		delete(a.downloaded, "/dev/stdout")
+	}()
 	name := baseName(argv[0])
 	for i := 1; i < len(argv); i++ {
 		o := argv[i]
