@@ -268,7 +268,13 @@ func PromptSurvey(ctx context.Context, dirs []string) (PromptFileCheck, error) {
 			if err != nil {
 				return nil // unreadable directories are skipped, as scan does
 			}
-			if d.IsDir() || !promptDocFile(d.Name()) {
+			if d.IsDir() {
+				if d.Name() == "testdata" {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !promptDocFile(p) {
 				return nil
 			}
 			if err := ctx.Err(); err != nil {
@@ -304,12 +310,21 @@ func PromptSurvey(ctx context.Context, dirs []string) (PromptFileCheck, error) {
 	return fc, nil
 }
 
-// promptDocFile reports README, markdown and doc files.
-func promptDocFile(name string) bool {
-	l := strings.ToLower(name)
+// promptDocFile reports README, markdown and doc files: README*, *.md,
+// *.markdown, *.rst, *.adoc, doc.go, and text or HTML under a doc/ or docs/
+// directory. Test inputs (testdata/) are not documentation and are skipped
+// by the walk.
+func promptDocFile(p string) bool {
+	l := strings.ToLower(filepath.Base(p))
 	ext := filepath.Ext(l)
-	return strings.HasPrefix(l, "readme") || ext == ".md" || ext == ".markdown" || ext == ".rst" ||
-		(ext == ".txt" && !strings.Contains(l, "license")) || l == "doc.go"
+	switch {
+	case strings.HasPrefix(l, "readme"), ext == ".md", ext == ".markdown", ext == ".rst", ext == ".adoc", l == "doc.go":
+		return true
+	case ext == ".txt" || ext == ".html":
+		dir := "/" + filepath.ToSlash(strings.ToLower(filepath.Dir(p))) + "/"
+		return strings.Contains(dir, "/doc/") || strings.Contains(dir, "/docs/")
+	}
+	return false
 }
 
 func (fc *PromptFileCheck) add(p string, expected bool, fs []airlock.Finding, min airlock.Severity) {

@@ -3,6 +3,7 @@ package prompt
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -141,6 +142,11 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
+		if opt.Threshold == 0 && opt.Context {
+			// Documents are long; prompts carrying a jailbreak are long
+			// too, and there the correction would cost recall.
+			thr = longTextThreshold(thr, len(ws))
+		}
 		best := 0.0
 		var hits []WindowScore
 		for _, w := range ws {
@@ -247,4 +253,16 @@ func classifierFinding(text string, a, b int, p float64, context bool) airlock.F
 		Evidence:   clip(excerpt(text, a, b, 0), 300),
 		Tags:       []string{"injection", fmt.Sprintf("score:%.3f", p)},
 	}
+}
+
+// longTextThreshold raises the threshold for a text scored in k windows:
+// the threshold is calibrated for one window, and the highest of many
+// window scores of a long benign document exceeds it by chance far more
+// often (a multiple-comparisons correction; the leftover probability mass
+// 1-thr shrinks with the fourth root of k).
+func longTextThreshold(thr float64, k int) float64 {
+	if k <= 1 {
+		return thr
+	}
+	return 1 - (1-thr)/math.Sqrt(math.Sqrt(float64(k)))
 }
