@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // devNullIntact guards the rule that sandbox tests never touch the host's
@@ -200,5 +201,35 @@ func TestInitHelper(t *testing.T) {
 	}
 	if InitHelper() != "" {
 		t.Errorf("InitHelper found a helper next to the test binary")
+	}
+}
+
+func TestOutputLimit(t *testing.T) {
+	e := newEnv(t)
+	r, out, _ := runIn(t, e, Config{Argv: []string{"yes", "airlock"}, Limits: Limits{Output: 4096, Wall: 20 * time.Second}})
+	if r.Exit.KilledBy != "output" || len(out) > 4096 || r.Resources.Dropped == 0 {
+		t.Errorf("output not capped: killed_by %q, %d bytes passed, %d dropped", r.Exit.KilledBy, len(out), r.Resources.Dropped)
+	}
+	found := false
+	for _, f := range r.Findings {
+		found = found || f.RuleID == RuleLimit && strings.Contains(f.Evidence, "output")
+	}
+	if !found {
+		t.Errorf("no limit finding: %+v", r.Findings)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := Run(ctx, Config{Argv: []string{"sleep", "30"}, Workdir: e.work})
+	devNullIntact(t)
+	if errors.Is(err, ErrUnavailable) {
+		t.Skipf("this kernel cannot sandbox: %v", err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 10*time.Second {
+		t.Errorf("Run = %v after %v, want the context's error promptly", err, time.Since(start))
 	}
 }

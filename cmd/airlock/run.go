@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -93,7 +95,11 @@ report goes to FILE. Profiles: strict (default), test, build. See docs/sandbox.m
 				reportW = f
 				cfg.Stdout = a.stdout
 			}
-			rep, err := sandbox.Run(cmd.Context(), cfg)
+			// Ctrl-C ends the sandboxed run cleanly (cgroup removed, report
+			// written) instead of killing airlock under it.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			rep, err := sandbox.Run(ctx, cfg)
 			if err != nil {
 				if errors.Is(err, sandbox.ErrUnavailable) || errors.Is(err, sandbox.ErrNotFound) {
 					return usageError{err}
