@@ -21,3 +21,24 @@ def load_config(text, blob):
     # ok: python-pickle-load
     data = pickle.dumps(obj)
     return cfg, other, safe, safe2, safe3, data
+
+
+def more_formats(blob, path):
+    import marshal
+
+    import jsonpickle
+    import torch
+
+    # ruleid: python-jsonpickle-decode
+    obj = jsonpickle.decode(blob)
+    # ok: python-jsonpickle-decode
+    text = jsonpickle.encode(obj)
+    # ruleid: python-marshal-load
+    code = marshal.loads(blob)
+    # ok: python-marshal-load
+    raw = marshal.dumps(code)
+    # ruleid: python-torch-load-unsafe
+    model = torch.load(path)
+    # ok: python-torch-load-unsafe
+    weights = torch.load(path, weights_only=True)
+    return text, raw, model, weights
