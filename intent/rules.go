@@ -59,7 +59,7 @@ var goRules = []callRule{
 }
 
 var javaRules = []callRule{
-	{CapNetwork, []string{"Socket", "ServerSocket", "DatagramSocket", "SocketChannel.open", "URL.openConnection", "URL.openStream", "URI.toURL.openConnection", "HttpClient.newHttpClient", "HttpClient.newBuilder", "HttpRequest.newBuilder", "OkHttpClient", "RestTemplate", "WebClient.create", "WebClient.builder", "InetAddress.getByName", "InetAddress.getAllByName", "Jsoup.connect", "HttpClients.createDefault", "HttpClients.custom"}},
+	{CapNetwork, []string{"Socket", "ServerSocket", "DatagramSocket", "SocketChannel.open", "URL.openConnection", "URL.openStream", "*.openConnection", "*.openStream", "URI.toURL.openConnection", "HttpClient.newHttpClient", "HttpClient.newBuilder", "HttpRequest.newBuilder", "OkHttpClient", "RestTemplate", "WebClient.create", "WebClient.builder", "InetAddress.getByName", "InetAddress.getAllByName", "Jsoup.connect", "HttpClients.createDefault", "HttpClients.custom"}},
 	{CapProcess, []string{"Runtime.getRuntime.exec", "ProcessBuilder", "ProcessBuilder.start"}},
 	{CapEval, []string{"ScriptEngineManager", "GroovyShell", "URLClassLoader", "URLClassLoader.newInstance", "ToolProvider.getSystemJavaCompiler", "MethodHandles.lookup.defineClass"}},
 	{CapDeserialize, []string{"ObjectInputStream", "XMLDecoder", "XStream.fromXML", "SerializationUtils.deserialize", "Yaml.load"}},
