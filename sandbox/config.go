@@ -3,6 +3,7 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -178,7 +179,7 @@ type Config struct {
 	// Stdin, Stdout, Stderr are the command's streams; nil means empty
 	// input and discarded output.
 	Stdin          *os.File
-	Stdout, Stderr interface{ Write([]byte) (int, error) }
+	Stdout, Stderr io.Writer
 }
 
 // validate checks the parts of a Config that do not need the kernel.

@@ -202,9 +202,6 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 			Pdeathsig:                  syscall.SIGKILL,
 		},
 	}
-	if cmd.Stdin == nil {
-		cmd.Stdin = nil // exec opens /dev/null
-	}
 	err = cmd.Start()
 	cfgR.Close()
 	theirs.Close()
@@ -389,17 +386,17 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	defer wall.Stop()
 	waitDone := make(chan error, 1)
 	go func() { waitDone <- cmd.Wait() }()
-	var waitErr error
+	// The init's own exit status says nothing: the command's comes in
+	// the status messages.
 	select {
-	case waitErr = <-waitDone:
+	case <-waitDone:
 	case <-wall.C:
 		kill("wall")
-		waitErr = <-waitDone
+		<-waitDone
 	case <-ctx.Done():
 		kill("canceled")
-		waitErr = <-waitDone
+		<-waitDone
 	}
-	_ = waitErr
 	copyWG.Wait()
 	close(stopTrace)
 	<-traceDone
