@@ -182,52 +182,68 @@ func (a *analyzer) normPath(p string) string {
 	return c
 }
 
+// compiledRule is a pathRule split into segments once.
+type compiledRule struct {
+	pathRule
+	segs     []string
+	anchored bool
+}
+
+var compiledPathRules = func() []compiledRule {
+	out := make([]compiledRule, len(pathRules))
+	for i, r := range pathRules {
+		out[i] = compiledRule{pathRule: r, segs: strings.Split(r.pattern, "/"),
+			anchored: strings.HasPrefix(r.pattern, "~/") || strings.HasPrefix(r.pattern, "/")}
+	}
+	return out
+}()
+
 // classify returns what kind of path p is.
 func (a *analyzer) classify(p string) (pathClass, string) {
 	n := a.normPath(p)
 	if n == "" {
 		return pathPlain, ""
 	}
-	base := path.Base(n)
-	for _, r := range pathRules {
-		if matchPath(r.pattern, n) {
+	ps := strings.Split(n, "/")
+	for _, r := range compiledPathRules {
+		if matchPath(r, ps) {
 			return r.class, r.label
 		}
 	}
+	base := ps[len(ps)-1]
 	if base == ".env" || strings.HasPrefix(base, ".env.") && !strings.HasSuffix(base, ".example") && !strings.HasSuffix(base, ".sample") && !strings.HasSuffix(base, ".template") {
 		return pathSecretFile, "environment file with secrets"
 	}
 	return pathPlain, ""
 }
 
-// matchPath matches a rule pattern against a normalised path. A pattern
-// names a file or a directory; paths inside that directory match too.
-func matchPath(pattern, p string) bool {
-	anchored := strings.HasPrefix(pattern, "~/") || strings.HasPrefix(pattern, "/")
-	if anchored {
-		return matchPrefix(pattern, p)
+// matchPath matches a rule against a normalised path split at "/". A
+// pattern names a file or a directory; paths inside that directory match
+// too. Relative patterns match at any directory boundary: .git/hooks,
+// ./.git/hooks/pre-commit, /src/repo/.git/hooks.
+func matchPath(r compiledRule, ps []string) bool {
+	if r.anchored {
+		return matchPrefix(r.segs, ps)
 	}
-	// Relative patterns match at any directory boundary: .git/hooks,
-	// ./.git/hooks/pre-commit, /src/repo/.git/hooks.
-	for rest := p; ; {
-		if matchPrefix(pattern, rest) {
+	for i := range ps {
+		if matchPrefix(r.segs, ps[i:]) {
 			return true
 		}
-		i := strings.IndexByte(rest, '/')
-		if i < 0 {
-			return false
-		}
-		rest = rest[i+1:]
 	}
+	return false
 }
 
-func matchPrefix(pattern, p string) bool {
-	pp := strings.Split(pattern, "/")
-	ps := strings.Split(p, "/")
+func matchPrefix(pp, ps []string) bool {
 	if len(ps) < len(pp) {
 		return false
 	}
 	for i, seg := range pp {
+		if !strings.ContainsAny(seg, "*?[") {
+			if seg != ps[i] {
+				return false
+			}
+			continue
+		}
 		if ok, _ := path.Match(seg, ps[i]); !ok {
 			return false
 		}
