@@ -133,13 +133,17 @@ func (r *Rule) compile() error {
 	}
 	// "^" would match at every window start; the text is matched behind a
 	// line break instead (see Match).
-	re, err := regexp.Compile(strings.ReplaceAll(r.Pattern, "(^|\\n)", "(\\n)"))
+	pat := strings.ReplaceAll(r.Pattern, "(^|\\n)", "(\\n)")
+	// Only one form is compiled: start-up time is mostly regexp
+	// compilation.
+	var err error
+	if r.Before <= maxAnchoredBefore {
+		r.anch, err = regexp.Compile(`^(?:` + pat + `)`)
+	} else {
+		r.re, err = regexp.Compile(pat)
+	}
 	if err != nil {
 		return fmt.Errorf("pattern: %w", err)
-	}
-	r.re = re
-	if r.Before <= maxAnchoredBefore {
-		r.anch = regexp.MustCompile(`^(?:` + re.String() + `)`)
 	}
 	return nil
 }
