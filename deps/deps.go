@@ -213,8 +213,8 @@ func (c *Checker) checkName(d manifest.Dep, group []manifest.Dep, adding bool, r
 		}
 	}
 	for _, g := range group {
-		if !g.Direct || g.Version != "" || g.File == "" {
-			continue // a package named on its own (npm install x) is resolved at install time
+		if _, isManifest := manifest.Detect(g.File); !g.Direct || g.Version != "" || !isManifest {
+			continue // a package named on its own (npm install x) or imported is resolved at install time
 		}
 		switch {
 		case g.Ecosystem == manifest.PyPI && isRequirements(g.File) && !strings.Contains(g.Constraint, "=="):

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/deps/imports"
 	"github.com/airlockhq/airlock/deps/manifest"
 )
 
@@ -21,7 +22,13 @@ type ScanOptions struct {
 	// Diff, when set, is a git revision: only dependencies added or
 	// changed since then are checked (project-level checks still run).
 	Diff string
+	// Imports also reads the imports of Python, JS/TS and Go source files
+	// and checks the packages they need (deps.undeclared-import).
+	Imports bool
 }
+
+// maxSources bounds the source files read for imports in one run.
+const maxSources = 20000
 
 // skipDirs are never descended into: installed trees and build output
 // hold thousands of manifests that are not the project's own.
@@ -40,12 +47,17 @@ const maxFiles = 10000
 func (c *Checker) CheckPaths(ctx context.Context, paths []string, opt ScanOptions) (*airlock.Result, error) {
 	res := newResult()
 	var files []string
+	var sources []sourceFile
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("check %s: %w", p, err)
 		}
 		if !st.IsDir() {
+			if _, ok := manifest.Detect(p); !ok && imports.Language(p) != "" {
+				sources = append(sources, sourceFile{p, filepath.Dir(p)})
+				continue
+			}
 			files = append(files, p)
 			continue
 		}
@@ -59,6 +71,12 @@ func (c *Checker) CheckPaths(ctx context.Context, paths []string, opt ScanOption
 					return filepath.SkipDir
 				}
 				return nil
+			}
+			if opt.Imports && imports.Language(path) != "" && d.Type().IsRegular() {
+				if len(sources) >= maxSources {
+					return fmt.Errorf("more than %d source files under %s", maxSources, p)
+				}
+				sources = append(sources, sourceFile{path, p})
 			}
 			if _, ok := manifest.Detect(path); ok && d.Type().IsRegular() {
 				if len(files) >= maxFiles {
@@ -108,10 +126,27 @@ func (c *Checker) CheckPaths(ctx context.Context, paths []string, opt ScanOption
 			}
 		}
 	}
+	decl := newDeclared()
+	for _, sf := range sources {
+		b, err := os.ReadFile(sf.path)
+		if err == nil && len(b) > imports.MaxSize {
+			err = fmt.Errorf("%d bytes, over the %d-byte limit", len(b), imports.MaxSize)
+		}
+		var more []manifest.Dep
+		if err == nil {
+			more, err = c.checkImports(ctx, sf.path, b, sf.root, decl, res)
+		}
+		if err != nil {
+			res.Incomplete = append(res.Incomplete, airlock.Skip{Input: sf.path, Check: "imports", Reason: err.Error()})
+		}
+		ds = append(ds, more...) // imports are direct, so every check applies
+	}
 	c.checkDeps(ctx, ds, opt.Diff != "", res)
 	finish(res)
 	return res, nil
 }
+
+type sourceFile struct{ path, root string }
 
 // CheckManifest checks the new content of one manifest or lockfile, as a
 // hook sees an agent's edit. When old is not nil only dependencies added

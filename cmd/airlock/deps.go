@@ -24,7 +24,7 @@ func (a *app) depsCmd() *cobra.Command {
 	var (
 		format, output, failOn, diff string
 		pkgs                         []string
-		requireChecks                bool
+		requireChecks, withImports   bool
 		rf                           registryFlags
 	)
 	c := &cobra.Command{
@@ -39,6 +39,7 @@ pom.xml, Gemfile.lock, composer.json/composer.lock — and checks every dependen
   deps.unpinned           any version accepted ("*", "latest", unpinned requirements)
   deps.no-lockfile        a manifest without its lockfile
   deps.lockfile-out-of-sync  the manifest declares what the lockfile lacks
+  deps.undeclared-import  (--imports) code imports a package no manifest declares
   deps.nonexistent        the registry says the package or version does not exist (--online)
   deps.new-package, deps.install-script, deps.deprecated   registry metadata (--online)
   deps.malicious, deps.vulnerable   OSV advisories from the local database (airlock db update)
@@ -87,7 +88,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 				if len(args) == 0 {
 					args = []string{"."}
 				}
-				res, err = ck.CheckPaths(cmd.Context(), args, deps.ScanOptions{Diff: diff})
+				res, err = ck.CheckPaths(cmd.Context(), args, deps.ScanOptions{Diff: diff, Imports: withImports})
 				if err != nil {
 					return usagef("%w", err)
 				}
@@ -104,6 +105,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 	f.StringVar(&failOn, "fail-on", "medium", "exit 1 when a finding has at least this severity")
 	f.StringVar(&diff, "diff", "", "check only dependencies added or changed since this git revision")
 	f.StringArrayVar(&pkgs, "package", nil, "check this package instead of files: ECOSYSTEM/NAME[@VERSION] (repeatable)")
+	f.BoolVar(&withImports, "imports", false, "also read imports in Python, JS/TS and Go sources (or source files given as PATH) and check the packages they need")
 	f.BoolVar(&requireChecks, "require-checks", false, "exit 3 when any check (registry, vulnerabilities) could not run")
 	rf.register(c, false)
 	return c
