@@ -30,7 +30,8 @@ var lexicon = map[Cap][]string{
 		"install dependencies", "update check", "check for updates", "version check", "metrics", "prometheus", "sentry", "status page", "uptime", "dependenc", "npm ", "yarn", "pip ", "pnpm"},
 	CapProcess: {"run tests", "runs the", "run the", "test runner", "execute", "subprocess", "shell out", "spawn", "invoke", "launch", "external tool", "git ", "git,", "compile", "build script", "build step",
 		"lint", "formatter", "prettier", "black", "ffmpeg", "imagemagick", "pandoc", "docker", "kubectl", "makefile", "make-style", "cli wrapper", "open the browser", "opens the", "xdg-open",
-		"clipboard", "notify-send", "terraform", "ansible", "gpg", "pre-commit", "migration"},
+		"clipboard", "notify-send", "terraform", "ansible", "gpg", "pre-commit", "migration", "shell script", "shell command", "system command", "external command",
+		"os command", "command-line tool", "command line tool", "run a command", "runs a command", "execute a command"},
 	CapFileWrite: {"install", "home directory", "~/", "user config", "config file in", "global config", "cache", "system-wide", "/etc", "/var", "/usr", "dotfile", "xdg",
 		"log file", "save to", "write to", "export to", "backup", "desktop", "documents folder", "app data", "appdata", "temp dir", "absolute path", "any path", "output path", "output directory", "destination"},
 	// reading named variables is not a dump: only asking for the whole
