@@ -94,7 +94,15 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 				if err != nil {
 					res.Incomplete = append(res.Incomplete, airlock.Skip{Input: mcpTools, Check: "parse", Reason: err.Error()})
 				}
+				if mcpTools != "-" {
+					prompt.SpansToFile(mcpTools, string(b), fs)
+				}
 				res.Findings, res.Stats.Items = fs, n
+				res.Stats.Lines = bytes.Count(b, []byte("\n"))
+				if res.Findings == nil {
+					res.Findings = []airlock.Finding{}
+				}
+				airlock.SetFingerprints(res.Findings)
 				return a.promptReport(format, output, res, sev)
 			}
 			res := &airlock.Result{Findings: []airlock.Finding{}, Incomplete: []airlock.Skip{}}
