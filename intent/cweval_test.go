@@ -2,6 +2,7 @@ package intent
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -93,4 +94,70 @@ func TestCWEvalSecureReferences(t *testing.T) {
 	if float64(flagged) > maxFlag*float64(total) {
 		t.Errorf("flagged %d/%d > %.0f%%", flagged, total, 100*maxFlag)
 	}
+}
+
+// TestCyberSecEvalInstruct runs the check on CyberSecEval's instruct set
+// (Python, JavaScript, Java): LLM-style task prompts with the code they
+// were derived from, all of it insecure by construction. It asserts that
+// every snippet is analysed without error and logs how often a
+// capability the prompt does not ask for is reported — mostly eval,
+// subprocess and pickle the prompt never mentioned — which is a measure
+// of what intent adds on insecure code, not a false-positive rate.
+func TestCyberSecEvalInstruct(t *testing.T) {
+	root := os.Getenv("AIRLOCK_DATA")
+	if root == "" {
+		t.Skip("set AIRLOCK_DATA to the evaluation data directory to measure")
+	}
+	b, err := os.ReadFile(filepath.Join(root, "code", "cyberseceval", "instruct.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []struct {
+		Prompt   string `json:"test_case_prompt"`
+		Code     string `json:"origin_code"`
+		Language string `json:"language"`
+	}
+	if err := json.Unmarshal(b, &recs); err != nil {
+		t.Fatal(err)
+	}
+	path := map[string]string{"python": "x.py", "javascript": "x.js", "java": "X.java"}
+	type count struct{ n, caps, flagged int }
+	by := map[string]*count{}
+	rules := map[string]int{}
+	for _, r := range recs {
+		p, ok := path[r.Language]
+		if !ok {
+			continue
+		}
+		c := by[r.Language]
+		if c == nil {
+			c = &count{}
+			by[r.Language] = c
+		}
+		out, err := Check(context.Background(), Input{Task: r.Prompt, Changes: []File{{Path: p, Content: []byte(r.Code)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Result.Incomplete) > 0 {
+			t.Errorf("%s snippet not analysed: %+v", r.Language, out.Result.Incomplete)
+		}
+		c.n++
+		if len(out.Uses) > 0 {
+			c.caps++
+		}
+		if len(out.Result.Findings) > 0 {
+			c.flagged++
+		}
+		for _, f := range out.Result.Findings {
+			rules[f.RuleID]++
+		}
+	}
+	for _, l := range []string{"python", "javascript", "java"} {
+		c := by[l]
+		if c == nil {
+			t.Fatalf("no %s snippets", l)
+		}
+		t.Logf("%-10s %d snippets, %d use a capability, %d with one the prompt does not ask for (%.1f%%)", l, c.n, c.caps, c.flagged, 100*float64(c.flagged)/float64(c.n))
+	}
+	t.Logf("rules: %v", rules)
 }
