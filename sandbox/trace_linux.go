@@ -468,29 +468,11 @@ func (t *tracer) network(n *seccompNotif, via string, addr, alen uint64) unix.Er
 	if alen > 128 {
 		alen = 128
 	}
-	sa := readMem(pid, addr, int(alen))
-	if len(sa) < 2 {
-		return 0
+	ap, ok := parseSockaddr(readMem(pid, addr, int(alen)))
+	if !ok {
+		return 0 // Unix, netlink, garbage: local to the sandbox or failing anyway
 	}
-	fam := binary.LittleEndian.Uint16(sa)
-	var ip netip.Addr
-	var port uint16
-	switch fam {
-	case unix.AF_INET:
-		if len(sa) < 8 {
-			return 0
-		}
-		port = binary.BigEndian.Uint16(sa[2:4])
-		ip = netip.AddrFrom4([4]byte(sa[4:8]))
-	case unix.AF_INET6:
-		if len(sa) < 24 {
-			return 0
-		}
-		port = binary.BigEndian.Uint16(sa[2:4])
-		ip = netip.AddrFrom16([16]byte(sa[8:24])).Unmap()
-	default:
-		return 0 // Unix, netlink: local to the sandbox
-	}
+	ip, port := ap.Addr(), ap.Port()
 	proto := "tcp"
 	if via != "connect" || isDgram(pid) {
 		proto = "udp"
@@ -524,6 +506,27 @@ func (t *tracer) network(n *seccompNotif, via string, addr, alen uint64) unix.Er
 	}
 	t.mu.Unlock()
 	return errno
+}
+
+// parseSockaddr decodes an IPv4 or IPv6 struct sockaddr read from the
+// sandboxed process's memory; anything else is not a network destination.
+func parseSockaddr(sa []byte) (netip.AddrPort, bool) {
+	if len(sa) < 2 {
+		return netip.AddrPort{}, false
+	}
+	switch binary.LittleEndian.Uint16(sa) {
+	case unix.AF_INET:
+		if len(sa) < 8 {
+			return netip.AddrPort{}, false
+		}
+		return netip.AddrPortFrom(netip.AddrFrom4([4]byte(sa[4:8])), binary.BigEndian.Uint16(sa[2:4])), true
+	case unix.AF_INET6:
+		if len(sa) < 24 {
+			return netip.AddrPort{}, false
+		}
+		return netip.AddrPortFrom(netip.AddrFrom16([16]byte(sa[8:24])).Unmap(), binary.BigEndian.Uint16(sa[2:4])), true
+	}
+	return netip.AddrPort{}, false
 }
 
 // isDgram is a best-effort look at the socket type of the calling
