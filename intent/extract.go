@@ -97,7 +97,7 @@ type extractor struct {
 	seen       map[string]bool
 	hasNetwork bool
 	hasDecode  bool
-	evalUse    *Use
+	evalUse    int // index+1 of the first eval use in uses; 0 when none
 	// kinds caches node kinds by node id: Node.Kind is a cgo call that
 	// allocates, and every pass asks again.
 	kinds map[uintptr]string
@@ -192,8 +192,8 @@ func (x *extractor) add(n *sitter.Node, c Cap, detail, why string, sensitive boo
 	}
 	u := Use{Cap: c, File: x.path, Line: line, Col: int(pos.Column) + 1, Detail: detail, Why: why, Sensitive: sensitive, Evidence: x.lineOf(n)}
 	x.uses = append(x.uses, u)
-	if c == CapEval && x.evalUse == nil {
-		x.evalUse = &x.uses[len(x.uses)-1]
+	if c == CapEval && x.evalUse == 0 {
+		x.evalUse = len(x.uses)
 	}
 }
 

@@ -24,13 +24,13 @@ func (x *extractor) finish() {
 			switch {
 			case looksLikeCode(b):
 				x.add(s.node, CapObfuscation, blobSummary(v), "hides a program in an encoded string literal", true)
-			case x.hasDecode && x.evalUse != nil:
+			case x.hasDecode && x.evalUse > 0:
 				x.add(s.node, CapObfuscation, blobSummary(v), "carries an encoded payload and evaluates decoded code", true)
 			}
 		}
 	}
-	if x.hasDecode && x.evalUse != nil && !x.hasCap(CapObfuscation) {
-		u := *x.evalUse
+	if x.hasDecode && x.evalUse > 0 && !x.hasCap(CapObfuscation) {
+		u := x.uses[x.evalUse-1]
 		u.Cap, u.Sensitive = CapObfuscation, true
 		u.Why = "decodes data and evaluates code in the same file (" + u.Detail + ")"
 		x.uses = append(x.uses, u)
