@@ -24,8 +24,7 @@ type Step struct {
 	Decision airlock.Decision `json:"decision"`
 	Reason   string           `json:"reason"`
 	Findings []string         `json:"findings,omitempty"` // rule ids
-	// Matched is false for rules that were evaluated and did not match,
-	// or matched only to exempt findings (decision allow).
+	// Matched is false for rules that were evaluated and did not match.
 	Matched bool   `json:"matched"`
 	Error   string `json:"error,omitempty"`
 }
@@ -174,6 +173,7 @@ func (p *Policy) decide(ev *airlock.Event, findings []airlock.Finding, statuses 
 		vars = map[string]any{"event": eventVars(ev), "findings": list, "statuses": st, "mode": string(p.mode)}
 	}
 
+	allowRule, allowWhy := "", ""
 	for _, l := range p.layers {
 		before := len(cands)
 		for _, e := range l.cmdDeny {
@@ -205,7 +205,11 @@ func (p *Policy) decide(ev *airlock.Event, findings []airlock.Finding, statuses 
 				}
 				if r.decision == airlock.Allow {
 					eventExempt = true
-					note(Step{Rule: "rules." + r.name, Layer: l.name, Source: r.src, Decision: airlock.Allow, Reason: orDefault(r.reason, "allow rule matched: severity thresholds of this layer do not apply"), Matched: false})
+					why := orDefault(r.reason, "allow rule matched: severity thresholds of this layer do not apply")
+					if allowRule == "" {
+						allowRule, allowWhy = "rules."+r.name, why
+					}
+					note(Step{Rule: "rules." + r.name, Layer: l.name, Source: r.src, Decision: airlock.Allow, Reason: why, Matched: true})
 					continue
 				}
 				add(candidate{decision: r.decision, rule: "rules." + r.name, reason: orDefault(r.reason, "rule "+r.name+" matched")}, l.name, r.src)
@@ -231,7 +235,11 @@ func (p *Policy) decide(ev *airlock.Event, findings []airlock.Finding, statuses 
 			case len(hit) == 0:
 				note(Step{Rule: "rules." + r.name, Layer: l.name, Source: r.src, Decision: r.decision, Reason: "no finding matched", Error: errString(lastErr)})
 			case r.decision == airlock.Allow:
-				note(Step{Rule: "rules." + r.name, Layer: l.name, Source: r.src, Decision: airlock.Allow, Reason: orDefault(r.reason, "allow rule exempts these findings from this layer's severity thresholds"), Findings: ids(hit)})
+				why := orDefault(r.reason, "allow rule exempts "+strings.Join(ids(hit), ", ")+" from this layer's severity thresholds")
+				if allowRule == "" {
+					allowRule, allowWhy = "rules."+r.name, why
+				}
+				note(Step{Rule: "rules." + r.name, Layer: l.name, Source: r.src, Decision: airlock.Allow, Reason: why, Findings: ids(hit), Matched: true})
 			default:
 				add(candidate{decision: r.decision, rule: "rules." + r.name, reason: orDefault(r.reason, "rule "+r.name+" matched "+strings.Join(ids(hit), ", ")), findings: hit}, l.name, r.src)
 			}
@@ -276,9 +284,12 @@ func (p *Policy) decide(ev *airlock.Event, findings []airlock.Finding, statuses 
 		}
 	}
 	var v airlock.Verdict
-	if best < 0 {
+	switch {
+	case best < 0 && allowRule != "":
+		v = airlock.Verdict{Decision: airlock.Allow, Rule: allowRule, Reason: allowWhy}
+	case best < 0:
 		v = airlock.Verdict{Decision: airlock.Allow, Rule: "default", Reason: "no rule matched and no finding reached a threshold"}
-	} else {
+	default:
 		c := cands[best]
 		// Report every finding behind the winning decision level.
 		var fs []airlock.Finding

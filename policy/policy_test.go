@@ -79,7 +79,7 @@ network:
 		{"nothing allows", base, cmdEv, nil, nil, airlock.Allow, "default"},
 		{"per-finding rule", base, writeEv("src/db.go"), []airlock.Finding{fnd("code.sqli", airlock.High)}, nil, airlock.Deny, "rules.src-high"},
 		{"per-finding rule scoped by path", base, writeEv("test/db.go"), []airlock.Finding{fnd("code.sqli", airlock.High)}, nil, airlock.Ask, "severity.ask"},
-		{"allow rule exempts a finding", base, cmdEv, []airlock.Finding{{RuleID: "command.install.package", Severity: airlock.Medium, Message: "x"}}, nil, airlock.Allow, "default"},
+		{"allow rule exempts a finding", base, cmdEv, []airlock.Finding{{RuleID: "command.install.package", Severity: airlock.Medium, Message: "x"}}, nil, airlock.Allow, "rules.allow-installs"},
 		{"allow rule exempts only its finding", base, cmdEv, []airlock.Finding{{RuleID: "command.install.package", Severity: airlock.Medium}, fnd("command.privilege.sudo", airlock.Medium)}, nil, airlock.Ask, "severity.ask"},
 		{"event rule", base, &airlock.Event{Kind: airlock.KindCommand, Command: "deploy --prod"}, nil, nil, airlock.Ask, "rules.no-prod"},
 		{"protected path", base, writeEv(".git/hooks/pre-commit"), nil, nil, airlock.Deny, "protected_paths"},

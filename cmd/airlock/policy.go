@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -186,7 +185,9 @@ Exit codes: 0 allow, 1 ask or deny, 2 usage or policy error.`,
 					return fmt.Errorf("write json: %w", err)
 				}
 			case "text", "":
-				writeExplanation(a.stdout, ex, dflt)
+				if err := ex.WriteText(a.stdout, dflt); err != nil {
+					return fmt.Errorf("write explanation: %w", err)
+				}
 			default:
 				return usagef("unknown format %q (want text or json)", format)
 			}
@@ -278,39 +279,4 @@ func readFindings(name string) ([]airlock.Finding, error) {
 		return nil, fmt.Errorf("findings %s: want a JSON array of findings or an object with a findings field: %w", name, err)
 	}
 	return res.Findings, nil
-}
-
-func writeExplanation(w io.Writer, ex policy.Explanation, dflt bool) {
-	v := ex.Verdict
-	fmt.Fprintf(w, "decision: %s\n", strings.ToUpper(string(v.Decision)))
-	fmt.Fprintf(w, "rule:     %s\n", v.Rule)
-	fmt.Fprintf(w, "reason:   %s\n", v.Reason)
-	fmt.Fprintf(w, "mode:     %s (on_error: %s)\n", ex.Mode, ex.OnError)
-	if dflt {
-		fmt.Fprintln(w, "policy:   built-in default (no policy file found)")
-	} else {
-		fmt.Fprintf(w, "policy:   %s\n", strings.Join(ex.Files, ", "))
-	}
-	if len(ex.Steps) == 0 {
-		return
-	}
-	fmt.Fprintln(w, "steps:")
-	for i, s := range ex.Steps {
-		mark := " "
-		switch {
-		case i == ex.Deciding:
-			mark = "*"
-		case s.Matched:
-			mark = "+"
-		}
-		src := s.Source
-		if src == "" {
-			src = "built-in"
-		}
-		fmt.Fprintf(w, " %s %-24s %-5s %s  [%s]\n", mark, s.Rule, s.Decision, s.Reason, src)
-		if s.Error != "" {
-			fmt.Fprintf(w, "     error: %s\n", s.Error)
-		}
-	}
-	fmt.Fprintln(w, "(* decided, + matched)")
 }
