@@ -253,12 +253,16 @@ func isWildcardDep(d manifest.Dep) bool {
 // checkRemote asks the registry and the advisory source.
 func (c *Checker) checkRemote(ctx context.Context, d manifest.Dep, group []manifest.Dep, adding bool,
 	report func(airlock.Finding), skip func(check, reason, pkg string)) {
-	c.checkRegistry(ctx, d, group, adding, report, skip)
+	if c.checkRegistry(ctx, d, group, adding, report, skip) == registry.NotFound {
+		return // nothing to install, so no advisory can apply
+	}
 	c.checkVulns(ctx, d, group, report, skip)
 }
 
+// checkRegistry reports registry findings and returns what the registry
+// said about the package.
 func (c *Checker) checkRegistry(ctx context.Context, d manifest.Dep, group []manifest.Dep, adding bool,
-	report func(airlock.Finding), skip func(check, reason, pkg string)) {
+	report func(airlock.Finding), skip func(check, reason, pkg string)) registry.Status {
 	cl := c.opt.Registries[d.Ecosystem]
 	if cl == nil {
 		reason := c.opt.RegistryOff
@@ -268,17 +272,17 @@ func (c *Checker) checkRegistry(ctx context.Context, d manifest.Dep, group []man
 			reason = "no registry configured for " + d.Ecosystem
 		}
 		skip(checkRegistry, reason, pkgString(d))
-		return
+		return registry.Unknown
 	}
 	info, err := cl.Lookup(ctx, d.Name, d.Version)
 	if err != nil {
 		skip(checkRegistry, trimNotChecked(err), pkgString(d))
-		return
+		return registry.Unknown
 	}
 	if info.Package == registry.NotFound {
 		report(finding(d, group, RuleNonexistent, airlock.High, airlock.ConfidenceHigh,
 			fmt.Sprintf("%s does not exist in the %s registry: the name may be hallucinated, and anyone can register it later (slopsquatting); remove it or use the package you meant", d.Name, d.Ecosystem), "CWE-829"))
-		return
+		return registry.NotFound
 	}
 	if d.Version != "" && info.Version == registry.NotFound {
 		report(finding(d, group, RuleNonexistent, airlock.High, airlock.ConfidenceHigh,
@@ -304,6 +308,7 @@ func (c *Checker) checkRegistry(ctx context.Context, d manifest.Dep, group []man
 		report(finding(d, group, RuleDeprecated, airlock.Medium, airlock.ConfidenceHigh,
 			fmt.Sprintf("%s was yanked from the registry: its maintainers withdrew it; move to another version", pkgString(d)), "CWE-1104"))
 	}
+	return info.Package
 }
 
 func (c *Checker) checkVulns(ctx context.Context, d manifest.Dep, group []manifest.Dep,
