@@ -1,0 +1,42 @@
+import socket
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import requests
+from flask import request
+from lxml import etree
+
+
+def proxy():
+    # ruleid: python-ssrf-request-url
+    r = requests.get(request.args["url"], timeout=5)
+    target = request.form.get("webhook")
+    # ruleid: python-ssrf-request-url
+    urllib.request.urlopen(target)
+    # ruleid: python-ssrf-request-url
+    requests.post("https://api.example.com/" + target, timeout=5)
+    # ok: python-ssrf-request-url
+    requests.get("https://api.example.com/status", params={"q": request.args["q"]}, timeout=5)
+    return r
+
+
+def parse(doc):
+    # ruleid: python-xml-external-entities
+    parser = etree.XMLParser(resolve_entities=True)
+    # ok: python-xml-external-entities
+    safe = etree.XMLParser(resolve_entities=False, no_network=True)
+    # ruleid: python-xml-untrusted-parser
+    root = ET.fromstring(doc)
+    # ok: python-xml-untrusted-parser
+    fixed = ET.fromstring("<a/>")
+    return parser, safe, root, fixed
+
+
+def serve(app):
+    s = socket.socket()
+    # ruleid: python-bind-all-interfaces
+    s.bind(("0.0.0.0", 8080))
+    # ok: python-bind-all-interfaces
+    s.bind(("127.0.0.1", 8080))
+    # ruleid: python-bind-all-interfaces
+    app.run(host="0.0.0.0", port=80)
