@@ -67,6 +67,12 @@ type CodeReport struct {
 	Samples     []CodeSample     `json:"samples,omitempty"`
 	Incomplete  []airlock.Skip   `json:"incomplete"`
 	Seconds     float64          `json:"seconds"`
+	// Lines and CPUSeconds total every sample and tree file scanned;
+	// LinesPerSecond is lines over wall time.
+	Lines             int     `json:"lines"`
+	CPUSeconds        float64 `json:"cpu_seconds"`
+	LinesPerCPUSecond float64 `json:"lines_per_cpu_second"`
+	LinesPerSecond    float64 `json:"lines_per_second"`
 }
 
 // CodeSet is one dataset and language.
@@ -246,6 +252,20 @@ func Code(ctx context.Context, opt CodeOptions) (*CodeReport, error) {
 	}
 	r.finishSets()
 	r.rep.Seconds = time.Since(start).Seconds()
+	for _, st := range r.rep.Sets {
+		r.rep.Lines += st.Lines
+		r.rep.CPUSeconds += st.CPUSeconds
+	}
+	for _, t := range r.rep.Trees {
+		r.rep.Lines += t.Lines
+		r.rep.CPUSeconds += t.CPUSeconds
+	}
+	if r.rep.CPUSeconds > 0 {
+		r.rep.LinesPerCPUSecond = float64(r.rep.Lines) / r.rep.CPUSeconds
+	}
+	if r.rep.Seconds > 0 {
+		r.rep.LinesPerSecond = float64(r.rep.Lines) / r.rep.Seconds
+	}
 	return r.rep, nil
 }
 

@@ -142,7 +142,8 @@ func WriteCodeText(w io.Writer, rep *CodeReport) error {
 		}
 		fmt.Fprintln(ew)
 	}
-	fmt.Fprintf(ew, "took %.1fs\n", rep.Seconds)
+	fmt.Fprintf(ew, "%d lines in %.1fs (%.0f lines/s wall; %.0f lines per CPU-second of scanning)\n",
+		rep.Lines, rep.Seconds, rep.LinesPerSecond, rep.LinesPerCPUSecond)
 	return ew.err
 }
 
