@@ -174,6 +174,14 @@ func valueAfter(line []byte, ns, ne int) (candidate, bool) {
 		return candidate{}, false
 	}
 	name := string(line[ns:ne])
+	// A value inside a JSON or C string literal: password = \"…\".
+	if line[p] == '\\' && p+1 < len(line) && (line[p+1] == '"' || line[p+1] == '\'') {
+		end := bytes.Index(line[p+2:], line[p:p+2])
+		if end < minQuotedLen || end > maxValueLen {
+			return candidate{}, false
+		}
+		return candidate{start: p + 2, end: p + 2 + end, name: name}, true
+	}
 	if q := line[p]; q == '"' || q == '\'' || q == '`' {
 		end := p + 1
 		for end < len(line) && line[end] != q && line[end] != '\\' && end-p <= maxValueLen {

@@ -72,6 +72,8 @@ func TestRedact(t *testing.T) {
 		{`password="k9!xQ2"`, `password="k9!…REDACTED"`},
 		// Unquoted assignments in free text are redacted too.
 		{"set password=Zq8w!rT3vK please", "set password=Zq8w…REDACTED please"},
+		// Inside a JSON string the value's quotes are escaped.
+		{`{"input": "password = \"Zq8w!rT3vK\""}`, `{"input": "password = \"Zq8w…REDACTED\""}`},
 		// Redaction is idempotent.
 		{"use ghp_…REDACTED now", "use ghp_…REDACTED now"},
 	}
