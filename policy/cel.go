@@ -22,7 +22,10 @@ type rule struct {
 	// perFinding rules mention `finding` and are evaluated once per
 	// finding; the others once per event.
 	perFinding bool
-	prg        cel.Program
+	// needsCmd rules read event.commands or event.hosts, which cost a
+	// parse of the command line.
+	needsCmd bool
+	prg      cel.Program
 }
 
 // Limits on what a rule may cost, so a hostile or careless policy cannot
@@ -96,6 +99,7 @@ func compileRule(expr string) (*rule, error) {
 		return nil, fmt.Errorf("compile condition: %w", err)
 	}
 	r.prg = prg
+	r.needsCmd = strings.Contains(expr, "commands") || strings.Contains(expr, "hosts")
 	return r, nil
 }
 
@@ -139,6 +143,11 @@ type EventView struct {
 	Input    string      `cel:"input"`
 	URL      string      `cel:"url"`
 	Package  PackageView `cel:"package"`
+	// Commands (each simple command of a command line, argv joined by
+	// spaces) and Hosts (hosts it or a fetch contacts) are filled only
+	// when a rule uses them.
+	Commands []string `cel:"commands"`
+	Hosts    []string `cel:"hosts"`
 }
 
 // PackageView is a package coordinate in conditions.
@@ -163,11 +172,11 @@ type FindingView struct {
 }
 
 func eventVars(ev *airlock.Event) *EventView {
-	v := &EventView{}
+	v := &EventView{Commands: []string{}, Hosts: []string{}}
 	if ev == nil {
 		return v
 	}
-	*v = EventView{
+	*v = EventView{Commands: []string{}, Hosts: []string{},
 		Kind: string(ev.Kind), Path: ev.Path, Language: ev.Language, Content: ev.Content, Text: ev.Text,
 		Command: ev.Command, Tool: ev.Source.Tool, Agent: ev.Source.Agent, Model: ev.Source.Model,
 		Session: ev.Source.Session, Cwd: ev.Cwd, Task: ev.Task, Input: string(ev.Input), URL: inputURL(ev),

@@ -125,6 +125,10 @@ func (p *Policy) decide(ev *airlock.Event, findings []airlock.Finding, statuses 
 	for _, l := range p.layers {
 		needCmd = needCmd || len(l.cmdAllow) > 0 || len(l.cmdDeny) > 0
 		needHosts = needHosts || len(l.netAllow) > 0 || len(l.netDeny) > 0
+		for _, r := range l.rules {
+			needCmd = needCmd || r.needsCmd
+			needHosts = needHosts || r.needsCmd
+		}
 	}
 	if ev.Kind == airlock.KindCommand && (needCmd || needHosts) {
 		an, _ := command.Analyze(context.Background(), ev.Command, command.Options{Cwd: ev.Cwd})
@@ -170,7 +174,12 @@ func (p *Policy) decide(ev *airlock.Event, findings []airlock.Finding, statuses 
 		for k, v := range statuses {
 			st[k] = v
 		}
-		vars = map[string]any{"event": eventVars(ev), "findings": list, "statuses": st, "mode": string(p.mode)}
+		evv := eventVars(ev)
+		if len(cmds) > 1 {
+			evv.Commands = cmds[1:]
+		}
+		evv.Hosts = hosts
+		vars = map[string]any{"event": evv, "findings": list, "statuses": st, "mode": string(p.mode)}
 	}
 
 	allowRule, allowWhy := "", ""

@@ -319,3 +319,33 @@ func TestExplain(t *testing.T) {
 		t.Errorf("steps do not show rule a matching at policy.yaml:3 and b not matching: %+v", ex.Steps)
 	}
 }
+
+func TestCommandsAndHostsInRules(t *testing.T) {
+	p := mustParse(t, `rules:
+  - name: no-ru
+    when: event.hosts.exists(h, h.endsWith(".example.ru"))
+    decision: deny
+  - name: no-npm-publish
+    when: event.commands.exists(c, c.startsWith("npm publish"))
+    decision: ask
+`)
+	tests := []struct {
+		cmd  string
+		want airlock.Decision
+		rule string
+	}{
+		{"curl -s https://cdn.example.ru/x -o x", airlock.Deny, "rules.no-ru"},
+		{"make build && npm publish --tag next", airlock.Ask, "rules.no-npm-publish"},
+		{"npm test", airlock.Allow, "default"},
+	}
+	for _, tt := range tests {
+		v := p.Decide(&airlock.Event{Kind: airlock.KindCommand, Command: tt.cmd}, nil, nil)
+		if v.Decision != tt.want || v.Rule != tt.rule {
+			t.Errorf("%q: %s by %s (%s), want %s by %s", tt.cmd, v.Decision, v.Rule, v.Reason, tt.want, tt.rule)
+		}
+	}
+	v := p.Decide(&airlock.Event{Kind: airlock.KindToolCall, Input: json.RawMessage(`{"url":"https://a.example.ru/p"}`)}, nil, nil)
+	if v.Decision != airlock.Deny {
+		t.Errorf("fetch host rule: %s by %s", v.Decision, v.Rule)
+	}
+}
