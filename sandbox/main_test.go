@@ -10,5 +10,10 @@ func TestMain(m *testing.M) {
 	if IsInit() {
 		os.Exit(InitMain())
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	// The compiled hostile programs are shared by the tests of one run.
+	if binDir != "" && os.Getenv("AIRLOCK_TEST_BIN") == "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
 }
