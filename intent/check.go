@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/suppress"
@@ -89,22 +91,11 @@ func Check(ctx context.Context, in Input) (*Outcome, error) {
 		baseline[u.Cap] = true
 		baseDetail[string(u.Cap)+"\x00"+strings.ToLower(u.Detail)] = true
 	}
-	for _, f := range in.Project {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if LanguageOf(f.Path, f.Content) == "" {
-			continue
-		}
-		us, err := Extract(ctx, f.Path, f.Content)
-		if err != nil {
-			// an unreadable project file only narrows the baseline, which
-			// makes the check stricter, never weaker
-			continue
-		}
-		for _, u := range us {
-			addBase(u)
-		}
+	for _, u := range projectUses(ctx, in.Project) {
+		addBase(u)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	for _, f := range in.Changes {
 		if err := ctx.Err(); err != nil {
@@ -150,6 +141,49 @@ func Check(ctx context.Context, in Input) (*Outcome, error) {
 	airlock.SortFindings(out.Result.Findings)
 	airlock.SetFingerprints(out.Result.Findings)
 	return out, nil
+}
+
+// projectUses extracts the baseline from unchanged project files on all
+// cores: in --diff mode that is the whole repository, the bulk of the
+// work. A file that cannot be parsed only narrows the baseline, which
+// makes the check stricter, never weaker, so its error is dropped.
+func projectUses(ctx context.Context, files []File) []Use {
+	var (
+		mu   sync.Mutex
+		out  []Use
+		wg   sync.WaitGroup
+		next = make(chan File)
+	)
+	workers := min(runtime.GOMAXPROCS(0), max(len(files), 1))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range next {
+				us, err := Extract(ctx, f.Path, f.Content)
+				if err != nil {
+					continue
+				}
+				mu.Lock()
+				out = append(out, us...)
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, f := range files {
+		if LanguageOf(f.Path, f.Content) == "" {
+			continue
+		}
+		select {
+		case next <- f:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // inlineIgnored drops uses marked with `airlock:ignore
