@@ -46,16 +46,24 @@ def commands(user, path):
     return note, run, out, status
 
 
-def evaluate(expr, request):
-    # ruleid: python-eval-dynamic
+def evaluate(expr, request, name):
+    # ruleid: python-eval-variable
     value = eval(expr)
+    # ruleid: python-eval-variable
+    fun = eval(func_src)
     # ruleid: python-eval-dynamic
     exec(request.body, {})
-    # ok: python-eval-dynamic
+    # ruleid: python-eval-dynamic
+    handler = eval("handle_%s" % name)
+    # ruleid: python-eval-dynamic
+    exec(f"import {name}")
+    # ruleid: python-eval-dynamic
+    total = eval(input("expression: "))
+    # ok: python-eval-dynamic, python-eval-variable
     eval("1 + 2")
-    # ok: python-eval-dynamic
+    # ok: python-eval-dynamic, python-eval-variable
     literal = my.eval(expr)
-    return value, literal
+    return value, literal, handler, total, fun
 
 
 def queries(cursor, conn, name, uid, table):

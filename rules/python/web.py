@@ -122,3 +122,5 @@ if __name__ == "__main__":
     app.run(host="0.0.0.0", debug=True)
     # ok: python-flask-debug-enabled
     app.run(debug=False)
+    # ok: python-flask-debug-enabled
+    asyncio.run(main(), debug=True)
