@@ -12,9 +12,11 @@
 package pattern
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/airlockhq/airlock/scan/lang"
@@ -329,9 +331,9 @@ func (p *Pattern) unwrap(t *lang.Tree, n *lang.Node) *lang.Node {
 
 // sameSpan reports whether c covers n's text, ignoring a trailing ';'.
 func sameSpan(src []byte, n, c *lang.Node) bool {
-	outer := strings.TrimRight(string(src[n.Start:n.End]), "; \t\n")
-	inner := strings.TrimRight(string(src[c.Start:c.End]), "; \t\n")
-	return outer == inner
+	outer := bytes.TrimRight(src[n.Start:n.End], "; \t\n")
+	inner := bytes.TrimRight(src[c.Start:c.End], "; \t\n")
+	return bytes.Equal(outer, inner)
 }
 
 func namedChildren(n *lang.Node) []*lang.Node {
@@ -408,7 +410,36 @@ func (p *Pattern) convert(t *lang.Tree, n *lang.Node) *pnode {
 		}
 		pn.groups[gi].elems = append(pn.groups[gi].elems, cp)
 	}
+	// Groups without holes are the most selective: matching them first
+	// rejects most candidates before any metavariable is bound. All groups
+	// must match, so the order does not change the result.
+	sort.SliceStable(pn.groups, func(i, j int) bool {
+		return !pn.groups[i].holes() && pn.groups[j].holes()
+	})
 	return pn
+}
+
+func (g group) holes() bool {
+	for _, e := range g.elems {
+		if e.hasHoles() {
+			return true
+		}
+	}
+	return false
+}
+
+// hasHoles reports whether the subtree contains metavariables, ellipses
+// or deep expressions.
+func (p *pnode) hasHoles() bool {
+	if p.ellipsis || p.mv != "" || p.mvseq != "" || p.deep != nil || p.anyStr {
+		return true
+	}
+	for _, g := range p.groups {
+		if g.holes() {
+			return true
+		}
+	}
+	return false
 }
 
 func isIdent(s string) bool {
