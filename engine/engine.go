@@ -45,8 +45,8 @@ type Outcome struct {
 // StateOK, StateFailed or StateTimeout.
 type Policy interface {
 	Decide(ev *airlock.Event, findings []airlock.Finding, statuses map[string]string) airlock.Verdict
-	// OnErrorDecision is what to do when a detector could not decide.
-	OnErrorDecision() airlock.Decision
+	// OnError is what to do when a detector could not decide.
+	OnError() airlock.Decision
 }
 
 // Recorder stores an outcome (the audit log).
@@ -124,7 +124,7 @@ func (e *Engine) Check(ctx context.Context, ev *airlock.Event) (*Outcome, error)
 	out.Verdict = e.Policy.Decide(ev, findings, stmap)
 	if failed {
 		out.OnError = true
-		if d := e.Policy.OnErrorDecision(); d.Rank() > out.Verdict.Decision.Rank() {
+		if d := e.Policy.OnError(); d.Rank() > out.Verdict.Decision.Rank() {
 			out.Verdict.Decision = d
 			out.Verdict.Rule = "on_error"
 			out.Verdict.Reason = joinReason(out.Verdict.Reason, "a check could not run ("+failedList(statuses)+"); policy on_error is "+string(d))

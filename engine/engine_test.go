@@ -29,7 +29,7 @@ func (p severityPolicy) Decide(ev *airlock.Event, fs []airlock.Finding, st map[s
 	return v
 }
 
-func (p severityPolicy) OnErrorDecision() airlock.Decision { return p.onError }
+func (p severityPolicy) OnError() airlock.Decision { return p.onError }
 
 type memRecorder struct{ outs []*Outcome }
 

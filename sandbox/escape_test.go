@@ -474,6 +474,16 @@ func hostileSuite() []hostile {
 				t.Error("the .env above the work directory was readable")
 			}
 		}},
+		{name: "sysctl", argv: py("import os\np='/proc/sys/kernel/core_pattern'\nv=open(p).read()\nprint('writable', os.access(p, os.W_OK))\ntry:\n  f=open(p,'w'); f.write(v); f.close(); print('WROTE')\nexcept OSError as e: print('refused', e)"), check: func(t *testing.T, r *Report, out string, e env, _ int64) {
+			// The test writes back the current value, so even a failure
+			// leaves the host's setting as it was.
+			if strings.Contains(out, "WROTE") || strings.Contains(out, "writable True") {
+				t.Errorf("kernel settings writable from the sandbox: %q", out)
+			}
+			if !deniedHas(r, "write", "/proc/sys/kernel/core_pattern") {
+				t.Errorf("sysctl write not reported: %+v", r.Denied)
+			}
+		}},
 		{name: "private-tmp", argv: sh("echo x > /tmp/airlock-escape-tmp-probe; ls /dev"), check: func(t *testing.T, r *Report, out string, e env, _ int64) {
 			if _, err := os.Stat("/tmp/airlock-escape-tmp-probe"); err == nil {
 				t.Error("the sandbox's /tmp is the host's")

@@ -18,6 +18,9 @@ var rootSkip = map[string]bool{
 	"mnt": true, "media": true, "lost+found": true, "boot": true, "old_root": true,
 }
 
+// procReadOnly are the /proc entries that reach the kernel's global state.
+var procReadOnly = []string{"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"}
+
 // devNodes are the only host devices visible inside.
 var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 
@@ -131,8 +134,16 @@ func buildRoot(l *layout) error {
 	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 		return step("mount /proc", err)
 	}
-	// /proc/sys and friends need no read-only bind: writing them needs
-	// capabilities in the initial user namespace, which nothing here has.
+	// Kernel settings stay read-only: when airlock runs as root the
+	// sandbox's uid 0 is the host's, and sysctl files only check the uid
+	// (a writable /proc/sys/kernel/core_pattern is a classic escape).
+	for _, p := range procReadOnly {
+		if _, err := os.Lstat(p); err == nil {
+			if err := bindTo(p, p, true, true); err != nil {
+				return err
+			}
+		}
+	}
 	if err := os.MkdirAll("/sys", 0o555); err != nil {
 		return step("mkdir /sys", err)
 	}

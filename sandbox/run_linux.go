@@ -311,7 +311,7 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		Layout: l, Argv: cfg.Argv, Env: env, Hostname: "airlock-sandbox", UseLL: abi > 0,
 		Landlock: landlockSpec{
 			RW:       []string{cfg.Workdir, "/tmp", "/dev/shm"},
-			DevWrite: []string{"/dev", "/proc"},
+			DevWrite: []string{"/dev"},
 			Net:      cfg.Profile == Strict,
 		},
 	}

@@ -98,6 +98,11 @@ func TestRunBasics(t *testing.T) {
 				t.Errorf("stdout = %q, want the sandbox hostname first", out)
 			}
 		}},
+		{"stdout-links", "echo via-dev > /dev/stdout; echo via-proc > /proc/self/fd/1; echo via-err > /dev/stderr", func(t *testing.T, r *Report, out, errs string) {
+			if !strings.Contains(out, "via-dev") || !strings.Contains(out, "via-proc") || !strings.Contains(errs, "via-err") || len(r.Denied) != 0 {
+				t.Errorf("writes through /dev/stdout and /proc/self/fd failed: %q %q %+v", out, errs, r.Denied)
+			}
+		}},
 		{"exec-tracing", "/bin/true; sh -c 'ls / >/dev/null'", func(t *testing.T, r *Report, _, _ string) {
 			var argv []string
 			for _, p := range r.Processes {

@@ -69,7 +69,9 @@ type view struct {
 	proxyPort int
 }
 
-var writableRoots = []string{"/tmp", "/dev", "/proc", "/run"}
+// writableRoots are writable inside (private tmpfs, device nodes, the
+// process's own /proc entries); /proc beyond them is the kernel's.
+var writableRoots = []string{"/tmp", "/dev", "/run", "/proc/self", "/proc/thread-self"}
 
 // tracer answers seccomp notifications and fills the report.
 type tracer struct {

@@ -149,14 +149,14 @@ func (a *app) decideHook(ctx context.Context, h *hookReply, f *hookFlags) (airlo
 	eng := &engine.Engine{
 		Detectors: append(engine.Detectors(), engine.DepsDetector(deps.New(dopt))),
 		Policy:    pol,
-		Recorder:  &audit.Recorder{Log: log, Options: audit.Options{Mode: pol.ModeName()}},
+		Recorder:  &audit.Recorder{Log: log, Options: audit.Options{Mode: string(pol.Mode())}},
 		Budget:    f.budget,
 	}
 	if h.decodeErr != nil {
 		// The payload parsed but the action could not be interpreted (an
 		// unreadable file to edit, a malformed patch): a check that could
 		// not run, so on_error decides.
-		d := pol.OnErrorDecision()
+		d := pol.OnError()
 		return airlock.Verdict{Decision: d, Rule: "on_error", Reason: "could not interpret the action: " + h.decodeErr.Error()}, nil
 	}
 	merged := airlock.Verdict{Decision: airlock.Allow}

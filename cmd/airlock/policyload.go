@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/policy"
 )
 
@@ -17,19 +16,11 @@ const (
 	orgPolicyPath = "/etc/airlock/policy.yaml"
 )
 
-// enginePolicy adapts *policy.Policy to engine.Policy.
-type enginePolicy struct{ *policy.Policy }
-
-func (p enginePolicy) OnErrorDecision() airlock.Decision { return p.OnError() }
-
-// ModeName is the mode recorded in the audit log.
-func (p enginePolicy) ModeName() string { return string(p.Mode()) }
-
 // loadPolicy loads the organisation, user and project policies for an
 // agent working in cwd; flag replaces the project file. With no file at all
 // the built-in enforce policy applies (deny critical, ask on medium and
 // above, protected paths).
-func loadPolicy(cwd, flag string) (enginePolicy, error) {
+func loadPolicy(cwd, flag string) (*policy.Policy, error) {
 	org := os.Getenv(orgPolicyEnv)
 	if org == "" {
 		org = orgPolicyPath
@@ -42,16 +33,16 @@ func loadPolicy(cwd, flag string) (enginePolicy, error) {
 	if project == "" {
 		project = findProjectPolicy(cwd)
 	} else if _, err := os.Stat(project); err != nil {
-		return enginePolicy{}, err
+		return nil, err
 	}
 	p, err := policy.LoadLayers(org, user, project)
 	if errors.Is(err, policy.ErrNoPolicy) {
-		return enginePolicy{policy.Default(policy.Enforce)}, nil
+		return policy.Default(policy.Enforce), nil
 	}
 	if err != nil {
-		return enginePolicy{}, err
+		return nil, err
 	}
-	return enginePolicy{p}, nil
+	return p, nil
 }
 
 // findProjectPolicy looks for .airlock/policy.yaml in cwd and its parents,
