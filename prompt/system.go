@@ -51,10 +51,16 @@ help world people person someone something story write create describe explain`)
 	return systemStop
 }
 
+// stemAlias joins words a system prompt and a question use for one fact.
+var stemAlias = map[string]string{"birth": "born", "birthday": "born", "birthdate": "born", "colour": "color", "favourite": "favorite"}
+
 // stem cuts common English endings so "recipes" meets "recipe" and
 // "political" meets "politics".
 func stem(w string) string {
 	w = strings.TrimSuffix(w, "'s")
+	if a, ok := stemAlias[w]; ok {
+		return a
+	}
 	for _, suf := range []string{"ically", "ations", "ation", "ical", "ics", "ings", "ing", "ies", "ied", "ers", "ed", "es", "s", "al", "y", "e"} {
 		if len(w)-len(suf) >= 4 && strings.HasSuffix(w, suf) {
 			return w[:len(w)-len(suf)]
@@ -137,7 +143,7 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 }
 
 var (
-	factSentence = regexp.MustCompile(`['"‘“]|\d|\b(password|secret|key|email|address|born|lives|balance|account|ssn|phone)\b|[^.!?\n]\s+[A-Z][a-z]{2,}`)
+	factSentence = regexp.MustCompile(`['"‘“]|\d|\b(password|secret|key|email|address|born|birth|birthday|lives|balance|account|ssn|phone|favorite|favourite|color|colour)\b|[^.!?\n]\s+[A-Z][a-z]{2,}`)
 	capitalised  = regexp.MustCompile(`[^.!?\n]\s+([A-Z][a-z]{2,})`)
 	quoted       = regexp.MustCompile(`['"‘“]([^'"’”\n]{2,40})['"’”]`)
 )
