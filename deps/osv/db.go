@@ -25,8 +25,9 @@ import (
 //	index.bin  magic, count, fixed-size entries sorted by key, key bytes
 //	data.bin   per package: a JSON array of its Advisory records
 //
-// A lookup binary-searches index.bin with ReadAt and reads one data
-// record, so memory does not grow with the size of the database.
+// index.bin (keys and offsets only) is read into memory on first use; a
+// lookup binary-searches it and reads one record of data.bin with ReadAt,
+// so the advisories themselves are never all loaded.
 const (
 	magic     = "AIRLOCKOSV1\n"
 	entrySize = 24
@@ -342,12 +343,19 @@ type DB struct {
 }
 
 type ecoIndex struct {
-	meta       Meta
-	idx, data  *os.File
+	meta Meta
+	// idx is index.bin, read whole: it holds only keys and offsets (a
+	// few megabytes for the largest ecosystem), so a lookup costs one
+	// read of data.bin.
+	idx        []byte
+	data       *os.File
 	count      uint32
 	keysOffset int64
 	err        error
 }
+
+// maxIndex bounds index.bin.
+const maxIndex = 512 << 20
 
 // Open returns a DB over dir; indexes are opened on first use.
 func Open(dir string) *DB {
@@ -359,8 +367,7 @@ func (db *DB) Close() error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	for _, e := range db.open {
-		if e.idx != nil {
-			e.idx.Close()
+		if e.data != nil {
 			e.data.Close()
 		}
 	}
@@ -408,20 +415,28 @@ func (e *ecoIndex) load(dir, eco string) error {
 	}
 	e.meta = *m
 	d := EcoDir(dir, eco)
-	if e.idx, err = os.Open(filepath.Join(d, "index.bin")); err != nil {
+	st, err := os.Stat(filepath.Join(d, "index.bin"))
+	if err != nil {
+		return fmt.Errorf("%s: %w: %v", eco, ErrNoDB, err)
+	}
+	if st.Size() > maxIndex {
+		return fmt.Errorf("%s: index.bin is %d bytes, over the %d limit", eco, st.Size(), maxIndex)
+	}
+	if e.idx, err = os.ReadFile(filepath.Join(d, "index.bin")); err != nil {
 		return fmt.Errorf("%s: %w: %v", eco, ErrNoDB, err)
 	}
 	if e.data, err = os.Open(filepath.Join(d, "data.bin")); err != nil {
-		e.idx.Close()
-		e.idx = nil
 		return fmt.Errorf("%s: %w: %v", eco, ErrNoDB, err)
 	}
-	hdr := make([]byte, len(magic)+4)
-	if _, err := e.idx.ReadAt(hdr, 0); err != nil || string(hdr[:len(magic)]) != magic {
+	hdr := e.idx
+	if len(hdr) < len(magic)+4 || string(hdr[:len(magic)]) != magic {
 		return fmt.Errorf("%s: corrupt index (bad header); run `airlock db update`", eco)
 	}
 	e.count = binary.LittleEndian.Uint32(hdr[len(magic):])
 	e.keysOffset = int64(len(magic)) + 4 + int64(e.count)*entrySize
+	if e.keysOffset > int64(len(e.idx)) {
+		return fmt.Errorf("%s: corrupt index (truncated); run `airlock db update`", eco)
+	}
 	return nil
 }
 
@@ -456,22 +471,17 @@ func (db *DB) Vulns(ctx context.Context, eco, name, version string) ([]Advisory,
 
 // lookup binary-searches the sorted entries for key.
 func (e *ecoIndex) lookup(key string) ([]Advisory, error) {
-	var ent [entrySize]byte
 	lo, hi := 0, int(e.count)
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if _, err := e.idx.ReadAt(ent[:], int64(len(magic))+4+int64(mid)*entrySize); err != nil {
-			return nil, fmt.Errorf("corrupt index: %w", err)
+		at := int64(len(magic)) + 4 + int64(mid)*entrySize
+		ent := e.idx[at : at+entrySize]
+		koff := int64(binary.LittleEndian.Uint32(ent[0:]))
+		klen := int64(binary.LittleEndian.Uint32(ent[4:]))
+		if e.keysOffset+koff+klen > int64(len(e.idx)) {
+			return nil, errors.New("corrupt index: key out of range")
 		}
-		koff := binary.LittleEndian.Uint32(ent[0:])
-		klen := binary.LittleEndian.Uint32(ent[4:])
-		if klen > 1<<16 {
-			return nil, errors.New("corrupt index: key too long")
-		}
-		k := make([]byte, klen)
-		if _, err := e.idx.ReadAt(k, e.keysOffset+int64(koff)); err != nil {
-			return nil, fmt.Errorf("corrupt index: %w", err)
-		}
+		k := e.idx[e.keysOffset+koff : e.keysOffset+koff+klen]
 		switch c := strings.Compare(string(k), key); {
 		case c < 0:
 			lo = mid + 1
