@@ -484,6 +484,13 @@ func hostileSuite() []hostile {
 				t.Errorf("sysctl write not reported: %+v", r.Denied)
 			}
 		}},
+		{name: "host-unix-socket", argv: func(string, env, int) []string {
+			return []string{"python3", "-c", "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ntry: s.connect(sys.argv[1]); print('CONNECTED')\nexcept OSError as e: print('refused', e)", hostSocket}
+		}, check: func(t *testing.T, r *Report, out string, e env, _ int64) {
+			if strings.Contains(out, "CONNECTED") || !netDenied(r, hostSocket) {
+				t.Errorf("unix connect outside not refused and reported: %q %+v", out, r.Network)
+			}
+		}},
 		{name: "private-tmp", argv: sh("echo x > /tmp/airlock-escape-tmp-probe; ls /dev"), check: func(t *testing.T, r *Report, out string, e env, _ int64) {
 			if _, err := os.Stat("/tmp/airlock-escape-tmp-probe"); err == nil {
 				t.Error("the sandbox's /tmp is the host's")
@@ -497,8 +504,35 @@ func hostileSuite() []hostile {
 	}
 }
 
+// hostSocket is a Unix socket the test serves in a host directory that
+// the sandbox sees read-only (/var/tmp), standing in for a database or
+// container daemon socket.
+var hostSocket string
+
 func TestEscape(t *testing.T) {
 	dir := programs(t)
+	sdir, err := os.MkdirTemp("/var/tmp", "airlock-sock-")
+	if err != nil {
+		t.Skipf("no /var/tmp for the host socket: %v", err)
+	}
+	defer os.RemoveAll(sdir)
+	_ = os.Chmod(sdir, 0o755)
+	hostSocket = filepath.Join(sdir, "daemon.sock")
+	uln, err := net.Listen("unix", hostSocket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uln.Close()
+	_ = os.Chmod(hostSocket, 0o777)
+	go func() {
+		for {
+			c, err := uln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
 	t.Setenv("AIRLOCK_TEST_TOKEN", "s3cr3t")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -470,9 +470,13 @@ func (t *tracer) network(n *seccompNotif, via string, addr, alen uint64) unix.Er
 	if alen > 128 {
 		alen = 128
 	}
-	ap, ok := parseSockaddr(readMem(pid, addr, int(alen)))
+	raw := readMem(pid, addr, int(alen))
+	if sun, ok := parseSockaddrUnix(raw); ok {
+		return t.unixSocket(n, via, sun)
+	}
+	ap, ok := parseSockaddr(raw)
 	if !ok {
-		return 0 // Unix, netlink, garbage: local to the sandbox or failing anyway
+		return 0 // netlink, garbage: local to the sandbox or failing anyway
 	}
 	ip, port := ap.Addr(), ap.Port()
 	proto := "tcp"
@@ -529,6 +533,50 @@ func parseSockaddr(sa []byte) (netip.AddrPort, bool) {
 		return netip.AddrPortFrom(netip.AddrFrom16([16]byte(sa[8:24])).Unmap(), binary.BigEndian.Uint16(sa[2:4])), true
 	}
 	return netip.AddrPort{}, false
+}
+
+// parseSockaddrUnix returns the path of a path-based AF_UNIX address;
+// abstract names (a leading NUL) are private to the sandbox's network
+// namespace and Landlock scope, so they are not reported.
+func parseSockaddrUnix(sa []byte) (string, bool) {
+	if len(sa) < 3 || binary.LittleEndian.Uint16(sa) != unix.AF_UNIX || sa[2] == 0 {
+		return "", false
+	}
+	p := sa[2:]
+	if i := indexNUL(p); i >= 0 {
+		p = p[:i]
+	}
+	return string(p), true
+}
+
+// unixSocket refuses connections to host Unix sockets visible through the
+// read-only system view (a database or container daemon socket): a
+// read-only mount does not stop connect(2).
+func (t *tracer) unixSocket(n *seccompNotif, via, path string) unix.Errno {
+	pid := int(n.PID)
+	p := t.pathAt(pid, unix.AT_FDCWD, path)
+	if p == "" {
+		return 0
+	}
+	if p == proxySocketInside || under(p, t.v.workdir) || under(p, "/tmp") || under(p, "/dev/shm") {
+		return 0
+	}
+	// Probes of sockets that are not there (glibc asking nscd on every
+	// user lookup) fail by themselves and are not worth a report.
+	if !existsIn(pid, p) {
+		return 0
+	}
+	if !t.valid(n.ID) {
+		return 0
+	}
+	nspid, _ := t.nsPIDs(pid)
+	t.mu.Lock()
+	if len(t.rep.Network) < maxNet {
+		t.rep.Network = append(t.rep.Network, NetAttempt{PID: nspid, Via: via, Protocol: "unix", Dest: p, Allowed: false,
+			Reason: "host Unix socket outside the work directory", AtMS: t.ms()})
+	}
+	t.mu.Unlock()
+	return unix.EACCES
 }
 
 // isDgram is a best-effort look at the socket type of the calling

@@ -70,3 +70,22 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSockaddrUnix(t *testing.T) {
+	tests := []struct {
+		in   []byte
+		want string
+		ok   bool
+	}{
+		{[]byte("\x01\x00/run/docker.sock\x00junk"), "/run/docker.sock", true},
+		{[]byte("\x01\x00\x00abstract"), "", false},
+		{[]byte("\x02\x00/x"), "", false},
+		{[]byte("\x01\x00"), "", false},
+	}
+	for _, tc := range tests {
+		got, ok := parseSockaddrUnix(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parseSockaddrUnix(%q) = %q, %v", tc.in, got, ok)
+		}
+	}
+}
