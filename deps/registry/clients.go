@@ -441,3 +441,59 @@ func (g *RubyGems) Lookup(ctx context.Context, name, version string) (Info, erro
 	}
 	return info, nil
 }
+
+// Packagist speaks Composer's v2 metadata protocol (GET /p2/VENDOR/NAME.json).
+type Packagist struct {
+	Base string
+	F    *Fetcher
+}
+
+// Lookup reads the package's version list. Composer minifies the list:
+// later entries repeat only the fields that change, and version always
+// does.
+func (p *Packagist) Lookup(ctx context.Context, name, version string) (Info, error) {
+	vendor, pkg, ok := strings.Cut(strings.ToLower(name), "/")
+	if !ok || vendor == "" || pkg == "" || strings.Contains(pkg, "/") {
+		return Info{Package: NotFound}, nil
+	}
+	u := strings.TrimRight(p.Base, "/") + "/p2/" + url.PathEscape(vendor) + "/" + url.PathEscape(pkg) + ".json"
+	r, err := p.F.get(ctx, u, "application/json")
+	if err != nil {
+		return Info{}, err
+	}
+	st, err := status(u, r)
+	if err != nil || st == NotFound {
+		return Info{Package: st}, err
+	}
+	var doc struct {
+		Packages map[string][]struct {
+			Version string `json:"version"`
+			Time    string `json:"time"`
+		} `json:"packages"`
+	}
+	if err := json.Unmarshal(r.Body, &doc); err != nil {
+		return Info{}, badBody(u, err)
+	}
+	vs, ok := doc.Packages[vendor+"/"+pkg]
+	if !ok {
+		return Info{Package: NotFound}, nil
+	}
+	info := Info{Package: Found}
+	if version != "" {
+		info.Version = NotFound
+	}
+	want := strings.TrimPrefix(version, "v")
+	for i, v := range vs {
+		t, _ := time.Parse(time.RFC3339, v.Time)
+		if i == 0 {
+			info.Latest = v.Version
+		}
+		if !t.IsZero() && (info.Created.IsZero() || t.Before(info.Created)) {
+			info.Created = t
+		}
+		if version != "" && strings.TrimPrefix(v.Version, "v") == want {
+			info.Version, info.Published = Found, t
+		}
+	}
+	return info, nil
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"os"
@@ -85,11 +86,8 @@ func Discover(ctx context.Context, env Env, overrides map[string]string) (map[st
 	url, from = gemSource(env)
 	set("RubyGems", url, from, "no gem source configured (~/.gemrc :sources:)")
 
-	if u, ok := overrides["Packagist"]; ok {
-		found["Packagist"] = Source{URL: u, From: "--registry"}
-	} else {
-		missing["Packagist"] = "Packagist lookups are not supported yet"
-	}
+	url, from = composerRepo(env)
+	set("Packagist", url, from, "no Composer repository configured (repositories.packagist.org in COMPOSER_HOME/config.json)")
 	return found, missing
 }
 
@@ -108,6 +106,8 @@ func NewClient(eco string, src Source, f *Fetcher) (Client, error) {
 		return &Maven{Base: src.URL, F: f}, nil
 	case "RubyGems":
 		return &RubyGems{Base: src.URL, F: f}, nil
+	case "Packagist":
+		return &Packagist{Base: src.URL, F: f}, nil
 	}
 	return nil, fmt.Errorf("no registry client for %s", eco)
 }
@@ -277,6 +277,49 @@ func gemSource(env Env) (string, string) {
 	if srcs, ok := rc[":sources"].([]any); ok && len(srcs) > 0 {
 		if s, ok := srcs[0].(string); ok {
 			return s, p
+		}
+	}
+	return "", ""
+}
+
+func composerRepo(env Env) (string, string) {
+	home := env.Getenv("COMPOSER_HOME")
+	var files []string
+	if home != "" {
+		files = append(files, filepath.Join(home, "config.json"))
+	}
+	if env.Home != "" {
+		files = append(files, filepath.Join(env.Home, ".config", "composer", "config.json"), filepath.Join(env.Home, ".composer", "config.json"))
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		var cfg struct {
+			Repositories json.RawMessage `json:"repositories"`
+		}
+		if json.Unmarshal(b, &cfg) != nil || cfg.Repositories == nil {
+			continue
+		}
+		type repo struct {
+			Type string `json:"type"`
+			URL  string `json:"url"`
+		}
+		var byName map[string]repo
+		if json.Unmarshal(cfg.Repositories, &byName) == nil {
+			if r := byName["packagist.org"]; r.URL != "" && (r.Type == "" || r.Type == "composer") {
+				return r.URL, p
+			}
+			continue
+		}
+		var list []repo
+		if json.Unmarshal(cfg.Repositories, &list) == nil {
+			for _, r := range list {
+				if r.Type == "composer" && r.URL != "" {
+					return r.URL, p
+				}
+			}
 		}
 	}
 	return "", ""

@@ -62,6 +62,7 @@ func TestClients(t *testing.T) {
 		"/github.com/private/x/@v/list":              {403, "forbidden"},
 		"/se/rd/serde":                               {200, `{"name":"serde","vers":"1.0.0","yanked":false}` + "\n" + `{"name":"serde","vers":"1.0.1","yanked":true}`},
 		"/com/google/guava/guava/maven-metadata.xml": {200, `<metadata><versioning><release>33.0.0</release><versions><version>32.0.0</version><version>33.0.0</version></versions></versioning></metadata>`},
+		"/p2/monolog/monolog.json":                   {200, `{"packages":{"monolog/monolog":[{"version":"3.5.0","time":"2023-10-27T15:32:31+00:00"},{"version":"1.0.0","time":"2011-02-20T00:00:00+00:00"}]}}`},
 		"/api/v1/versions/rails.json":                {200, `[{"number":"7.1.0","created_at":"2023-10-05T00:00:00Z"},{"number":"1.0.0","created_at":"2005-12-13T00:00:00Z"}]`},
 	})
 	f := fastFetcher()
@@ -99,6 +100,8 @@ func TestClients(t *testing.T) {
 		{"crates 404", &Crates{Base: s.URL, F: f}, "abc", "", Info{Package: NotFound}, false},
 		{"maven", &Maven{Base: s.URL, F: f}, "com.google.guava:guava", "32.0.0", Info{Package: Found, Version: Found, Latest: "33.0.0"}, false},
 		{"maven 404", &Maven{Base: s.URL, F: f}, "com.example:nope", "", Info{Package: NotFound}, false},
+		{"packagist", &Packagist{Base: s.URL, F: f}, "Monolog/monolog", "v3.5.0", Info{Package: Found, Version: Found, Latest: "3.5.0", Created: ts("2011-02-20T00:00:00Z"), Published: ts("2023-10-27T15:32:31Z")}, false},
+		{"packagist 404", &Packagist{Base: s.URL, F: f}, "none/none", "", Info{Package: NotFound}, false},
 		{"rubygems", &RubyGems{Base: s.URL, F: f}, "rails", "7.1.0", Info{Package: Found, Version: Found, Latest: "7.1.0", Created: ts("2005-12-13T00:00:00Z"), Published: ts("2023-10-05T00:00:00Z")}, false},
 	}
 	for _, tt := range tests {
@@ -239,6 +242,7 @@ func TestDiscover(t *testing.T) {
 	write(".cargo/config.toml", "[source.crates-io]\nreplace-with = \"mirror\"\n[source.mirror]\nregistry = \"sparse+https://crates.example/index/\"\n")
 	write(".m2/settings.xml", "<settings><mirrors><mirror><mirrorOf>central</mirrorOf><url>https://maven.example/repo</url></mirror></mirrors></settings>")
 	write(".gemrc", ":sources:\n- https://gems.example/\n")
+	write(".config/composer/config.json", `{"repositories": {"packagist.org": {"type": "composer", "url": "https://repo.example"}}}`)
 	env := Env{
 		Getenv:        func(k string) string { return map[string]string{"GOPROXY": "https://goproxy.example,direct"}[k] },
 		Home:          home,
@@ -248,6 +252,9 @@ func TestDiscover(t *testing.T) {
 		},
 	}
 	found, missing := Discover(context.Background(), env, map[string]string{"RubyGems": "http://127.0.0.1:1/"})
+	if len(missing) != 0 {
+		t.Errorf("missing = %v", missing)
+	}
 	got := map[string]string{}
 	for k, v := range found {
 		got[k] = v.URL + " (" + strings.TrimPrefix(v.From, home) + ")"
@@ -259,12 +266,10 @@ func TestDiscover(t *testing.T) {
 		"crates.io": "sparse+https://crates.example/index/ (/.cargo/config.toml)",
 		"Maven":     "https://maven.example/repo (/.m2/settings.xml)",
 		"RubyGems":  "http://127.0.0.1:1/ (--registry)",
+		"Packagist": "https://repo.example (/.config/composer/config.json)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
-	}
-	if _, ok := missing["Packagist"]; !ok {
-		t.Error("Packagist should be reported as not configured")
 	}
 	// Nothing configured: every ecosystem says why.
 	empty := Env{Getenv: func(string) string { return "" }, Home: t.TempDir(), SystemPipConf: filepath.Join(home, "none"), Command: env.Command}
