@@ -334,7 +334,14 @@ func (a *analyzer) checkCall(f *frame, n syntax.Node, argv []string, ws []word) 
 				"`"+name+" "+p[0]+"` stops or restarts the machine", "ask the user to do it", "")
 		}
 	case "mv":
-		if p := positional(argv, setOf("-t", "-S", "--target-directory", "--suffix")); len(p) >= 2 && p[len(p)-1] == "/dev/null" {
+		p := positional(argv, setOf("-t", "-S", "--target-directory", "--suffix"))
+		for _, src := range p[:max(len(p)-1, 0)] {
+			if cls, label := a.classify(src); cls == pathGuard {
+				a.report(f, n, "command.safety.guard-tamper", airlock.High, airlock.ConfidenceHigh,
+					"the command moves "+label+" away", "only the user may change the guard", "CWE-693")
+			}
+		}
+		if len(p) >= 2 && p[len(p)-1] == "/dev/null" {
 			a.report(f, n, "command.destructive.rm-files", airlock.High, airlock.ConfidenceHigh,
 				"moving files to /dev/null destroys them", "delete only what you mean to, by name", "")
 		}

@@ -234,7 +234,7 @@ func positional(argv []string, valueOpts map[string]bool) []string {
 
 var shells = setOf("sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "busybox", "csh", "tcsh", "yash", "rbash")
 
-var interpreters = setOf("python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "lua", "pwsh", "powershell", "deno", "bun", "tclsh", "Rscript", "osascript")
+var interpreters = setOf("python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "lua", "pwsh", "powershell", "deno", "bun", "tclsh", "Rscript", "osascript", "iex", "Invoke-Expression")
 
 func isShell(name string) bool { return shells[baseName(name)] }
 
@@ -403,7 +403,7 @@ func isDecoder(argv []string) bool {
 }
 
 var (
-	remoteFetchRe = regexp.MustCompile(`urlopen|urllib|requests\.(get|post)|http\.client|LWP::|Net::HTTP|open-uri|URI\.open|fetch\(|https?\.get\(|file_get_contents\(\s*['"]https?:|Invoke-WebRequest|DownloadString|WebClient`)
+	remoteFetchRe = regexp.MustCompile(`urlopen|urllib|requests\.(get|post)|http\.client|LWP::|Net::HTTP|open-uri|URI\.open|fetch\(|https?\.get\(|require\(\s*['"]https?['"]\s*\)|file_get_contents\(\s*['"]https?:|Invoke-WebRequest|DownloadString|WebClient`)
 	decodeCallRe  = regexp.MustCompile(`b64decode|base64\.decode|decode_base64|Base64\.decode64|atob\(|Buffer\.from\([^)]*['"]base64['"]|FromBase64String|unhexlify|bytes\.fromhex|codecs\.decode|zlib\.decompress|marshal\.loads`)
 	execCallRe    = regexp.MustCompile(`\bexec\s*\(|\beval\s*\(|\bsystem\s*\(|subprocess|os\.popen|child_process|\bspawn\s*\(|Function\s*\(|Invoke-Expression|\biex\b|` + "`" + `[^` + "`" + `]+` + "`" + `|\bpassthru\s*\(|shell_exec`)
 	revShellRe    = regexp.MustCompile(`(?s)socket.*(dup2|pty\.spawn|subprocess|/bin/(ba)?sh|exec)|TCPSocket|fsockopen|Net::Socket|new\s+net\.Socket|IO::Socket::INET`)
