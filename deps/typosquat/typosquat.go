@@ -13,7 +13,9 @@ import (
 	"sync"
 )
 
-//go:generate sh -c "go run ../internal/gen -data ${AIRLOCK_DATA:-../../../shared/data} -out popular.txt"
+// The data directory defaults to $AIRLOCK_DATA, else ../shared/data next
+// to the repository.
+//go:generate go run ../internal/gen -out popular.txt
 
 //go:embed popular.txt
 var popularTxt string

@@ -5,6 +5,9 @@
 // order, cut at a per-ecosystem limit:
 //
 //	go run ./deps/internal/gen -data ../shared/data -out deps/typosquat/popular.txt
+//
+// or `go generate ./deps/typosquat` (data from $AIRLOCK_DATA, else
+// ../shared/data beside the repository).
 package main
 
 import (
@@ -28,7 +31,13 @@ var sources = []struct{ eco, file string }{
 }
 
 func main() {
-	data := flag.String("data", "", "evaluation data directory (holds packages/top/)")
+	def := os.Getenv("AIRLOCK_DATA")
+	if def == "" {
+		// go generate runs in deps/typosquat; the data sits beside the
+		// repository.
+		def = "../../../shared/data"
+	}
+	data := flag.String("data", def, "evaluation data directory (holds packages/top/); default $AIRLOCK_DATA")
 	out := flag.String("out", "popular.txt", "file to write")
 	limits := flag.String("n", "npm=3000,PyPI=3000,Go=1000,RubyGems=500", "names kept per ecosystem")
 	flag.Parse()
