@@ -491,6 +491,22 @@ func hostileSuite() []hostile {
 				t.Errorf("unix connect outside not refused and reported: %q %+v", out, r.Network)
 			}
 		}},
+		{name: "setuid-plant", argv: sh("cp /bin/sh rootsh && chmod 4755 rootsh; ls -l rootsh"), check: func(t *testing.T, r *Report, out string, e env, _ int64) {
+			fi, err := os.Stat(filepath.Join(e.work, "rootsh"))
+			if err != nil {
+				t.Fatalf("rootsh not created: %v (%s)", err, out)
+			}
+			if fi.Mode()&os.ModeSetuid != 0 {
+				t.Error("a setuid binary was left in the work directory")
+			}
+			found := false
+			for _, f := range r.Files {
+				found = found || f.Path == "rootsh" && f.SetuidRemoved
+			}
+			if !found {
+				t.Errorf("setuid plant not reported: %+v", r.Files)
+			}
+		}},
 		{name: "private-tmp", argv: sh("echo x > /tmp/airlock-escape-tmp-probe; ls /dev"), check: func(t *testing.T, r *Report, out string, e env, _ int64) {
 			if _, err := os.Stat("/tmp/airlock-escape-tmp-probe"); err == nil {
 				t.Error("the sandbox's /tmp is the host's")

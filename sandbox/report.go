@@ -99,6 +99,9 @@ type FileChange struct {
 	// Protected is set when the path is one the sandbox keeps read-only
 	// (VCS and agent control files).
 	Protected bool `json:"protected,omitempty"`
+	// SetuidRemoved is set when the file came out of the run setuid or
+	// setgid; the sandbox cleared those bits on the host.
+	SetuidRemoved bool `json:"setuid_removed,omitempty"`
 }
 
 // Denied is one access the sandbox refused or hid.
@@ -145,6 +148,7 @@ const (
 	RuleNetUsed   = "sandbox/network-allowed"
 	RuleLimit     = "sandbox/limit-hit"
 	RuleUnsafe    = "sandbox/unsandboxed"
+	RuleSetuid    = "sandbox/setuid-planted"
 )
 
 // findings turns the report's events into airlock findings, so the run has
@@ -191,6 +195,11 @@ func (r *Report) findings() []airlock.Finding {
 	for _, f := range r.Files {
 		if f.Protected {
 			add(RuleProtected, airlock.Critical, fmt.Sprintf("the command %s %s, a VCS or agent control file the sandbox protects; review the change before trusting the repository", f.Change, f.Path), f.Path, f.Change+" "+f.Path)
+		}
+	}
+	for _, f := range r.Files {
+		if f.SetuidRemoved {
+			add(RuleSetuid, airlock.Critical, fmt.Sprintf("the command left %s setuid or setgid; the bits were cleared, review why code would plant a privileged binary", f.Path), f.Path, "setuid "+f.Path)
 		}
 	}
 	for _, n := range r.Network {
@@ -272,6 +281,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		mark := ""
 		if f.Protected {
 			mark = "  PROTECTED"
+		}
+		if f.SetuidRemoved {
+			mark += "  SETUID (cleared)"
 		}
 		fmt.Fprintf(&b, "  %-8s %s (%d bytes, sha256 %s)%s\n", f.Change, f.Path, f.Size, short(f.SHA256), mark)
 	}

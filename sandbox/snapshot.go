@@ -124,6 +124,13 @@ func diff(ctx context.Context, root string, before *snapshot, protected func(rel
 		}
 		c := &out[len(out)-1]
 		full := filepath.Join(root, rel)
+		if a.mode.IsRegular() && a.mode&(fs.ModeSetuid|fs.ModeSetgid) != 0 {
+			// A setuid file made by a sandbox whose root is the host's
+			// root would be a root shell for anyone who can reach it.
+			if err := os.Chmod(full, a.mode.Perm()); err == nil {
+				c.SetuidRemoved = true
+			}
+		}
 		if a.mode.IsRegular() {
 			if h, err := hashFile(full); err == nil {
 				c.SHA256 = h
