@@ -462,11 +462,26 @@ func (db *DB) Vulns(ctx context.Context, eco, name, version string) ([]Advisory,
 	}
 	var out []Advisory
 	for _, a := range advs {
-		if Affects(a, eco, version) {
+		hit, err := safeAffects(a, eco, version)
+		if err != nil {
+			return nil, err
+		}
+		if hit {
 			out = append(out, a)
 		}
 	}
 	return out, nil
+}
+
+// safeAffects guards against a panic in version parsing on hostile
+// advisory data: the lookup fails and says so instead of crashing.
+func safeAffects(a Advisory, eco, version string) (hit bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			hit, err = false, fmt.Errorf("%s: cannot compare version %q: %v", a.ID, version, r)
+		}
+	}()
+	return Affects(a, eco, version), nil
 }
 
 // lookup binary-searches the sorted entries for key.
