@@ -2,6 +2,8 @@ import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.security.MessageDigest;
 import javax.crypto.Cipher;
+// ruleid: java-hostname-verification-disabled
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
 
 class Crypto {
     Object run(InputStream raw, byte[] data) throws Exception {
@@ -35,6 +37,12 @@ class Crypto {
         HashCode h = Hashing.sha1().hashBytes(data);
         // ok: java-weak-hash-library
         String b = DigestUtils.sha256Hex(data);
+        // ruleid: java-weak-hash-library
+        String c = MD5Util.md5(user + data);
+        // ruleid: java-cipher-weak-mode
+        KeyGenerator kg = KeyGenerator.getInstance("DES");
+        // ok: java-cipher-weak-mode
+        KeyGenerator kg2 = KeyGenerator.getInstance("AES");
         // ruleid: java-cipher-unauthenticated-mode
         Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
         // ok: java-cipher-unauthenticated-mode
@@ -66,9 +74,11 @@ class Crypto {
         double jitter = Math.random() * 100;
         // ruleid: java-insecure-random
         int pick = random.nextInt(10);
+        // ruleid: java-insecure-random
+        float f = mRandom.nextFloat();
         // ok: java-insecure-random-secret, java-insecure-random
         String safe = Long.toHexString(secureRandom.nextLong());
-        return token + password + jitter + pick + safe;
+        return token + password + jitter + pick + safe + f;
     }
 
     String tokens(String token) {

@@ -46,6 +46,8 @@ class Files1 {
         String body = restTemplate.getForObject(req.getParameter("callback"), String.class);
         // ruleid: java-url-open-dynamic
         Object conn = new URL(base + "/status").openConnection();
+        // ruleid: java-url-open-dynamic
+        Object conn2 = (new URL(base + location)).openConnection();
         // ok: java-url-open-dynamic
         Object fixed = new URL("https://example.com/").openStream();
         // ruleid: java-url-open-dynamic
