@@ -68,7 +68,74 @@ func Check(ctx context.Context, text string, opt Options) (Result, error) {
 			return Result{}, err
 		}
 	}
-	return check(ctx, text, opt, rs, m)
+	if len(text) <= chunkSize+chunkOverlap {
+		return check(ctx, text, opt, rs, m)
+	}
+	return checkChunks(ctx, text, opt, rs, m)
+}
+
+// Long texts are checked in chunks so memory stays bounded (the offset
+// map and prefix sums cost about 14 bytes per input byte). Chunks overlap
+// so a signature or window that straddles a boundary is still seen whole;
+// a finding is kept by the chunk in whose own part it starts.
+const (
+	chunkSize    = 1 << 20
+	chunkOverlap = 8 << 10
+)
+
+func checkChunks(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model) (Result, error) {
+	var res Result
+	cats := map[string]bool{}
+	for start := 0; start < len(text); {
+		end := min(len(text), start+chunkSize)
+		// Own part ends at a line break (or rune start) near end.
+		if end < len(text) {
+			if nl := strings.LastIndexByte(text[start:end], '\n'); nl > chunkSize/2 {
+				end = start + nl + 1
+			} else {
+				end = snapRune(text, end)
+			}
+		}
+		stop := snapRune(text, min(len(text), end+chunkOverlap))
+		r, err := check(ctx, text[start:stop], opt, rs, m)
+		for _, f := range r.Findings {
+			sp := f.Location.Span
+			if sp.Start+start >= end && end < len(text) {
+				continue // the next chunk reports it
+			}
+			sp.Start += start
+			sp.End += start
+			res.Findings = append(res.Findings, f)
+		}
+		for _, sp := range r.Spans {
+			if sp.Start+start >= end && end < len(text) {
+				continue
+			}
+			sp.Start += start
+			sp.End += start
+			res.Spans = append(res.Spans, sp)
+		}
+		for _, c := range r.Categories {
+			cats[c] = true
+		}
+		res.Score = max(res.Score, r.Score)
+		res.Flagged = res.Flagged || r.Flagged
+		if err != nil {
+			return res, err
+		}
+		start = end
+	}
+	for c := range cats {
+		res.Categories = append(res.Categories, c)
+	}
+	sort.Strings(res.Categories)
+	if res.Categories == nil {
+		res.Categories = []string{}
+	}
+	if res.Spans == nil {
+		res.Spans = []Span{}
+	}
+	return res, nil
 }
 
 // severityScore maps a finding's severity to the score it implies.
