@@ -238,3 +238,36 @@ func TestCancel(t *testing.T) {
 		t.Errorf("Run = %v after %v, want the context's error promptly", err, time.Since(start))
 	}
 }
+
+// TestWorkdirInHome covers the common layout ~/project, and a work
+// directory that is the home itself.
+func TestWorkdirInHome(t *testing.T) {
+	e := newEnv(t)
+	proj := filepath.Join(e.home, "project")
+	if err := os.MkdirAll(proj, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, wd := range []string{proj, e.home} {
+		t.Run(filepath.Base(wd), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			r, err := Run(context.Background(), Config{Argv: []string{"sh", "-c", "echo ok > made.txt; cat " + filepath.Join(e.home, ".ssh", "id_rsa")},
+				Workdir: wd, Stdout: &out, Stderr: &errb})
+			devNullIntact(t)
+			if errors.Is(err, ErrUnavailable) {
+				t.Skipf("this kernel cannot sandbox: %v", err)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b, err := os.ReadFile(filepath.Join(wd, "made.txt")); err != nil || string(b) != "ok\n" {
+				t.Errorf("work directory not writable: %v %q", err, b)
+			}
+			if strings.Contains(out.String()+errb.String(), "planted by the test") {
+				t.Errorf("the ssh key leaked with the work directory %s", wd)
+			}
+			if len(r.Denied) == 0 {
+				t.Errorf("the key read was not reported: %+v", r.Denied)
+			}
+		})
+	}
+}
