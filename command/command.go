@@ -57,6 +57,11 @@ type Analysis struct {
 	// Hosts are the network hosts the command contacts, as far as the
 	// arguments show.
 	Hosts []string `json:"hosts,omitempty"`
+	// Writes are the paths the command writes, moves or deletes, as far
+	// as its arguments and redirections show (home as "~"), so the policy
+	// can hold shell writes to protected paths to the same rule as file
+	// edits.
+	Writes []string `json:"writes,omitempty"`
 }
 
 // Detector runs Analyze on command events.
@@ -98,6 +103,7 @@ func Analyze(ctx context.Context, cmdline string, opt Options) (Analysis, error)
 		downloaded: map[string]bool{},
 		seen:       map[string]bool{},
 		hostSeen:   map[string]bool{},
+		writeSeen:  map[string]bool{},
 		pkgSeen:    map[string]bool{},
 		pipedTo:    map[*syntax.Stmt]string{},
 		pipeDone:   map[*syntax.BinaryCmd]bool{},
@@ -129,6 +135,7 @@ type analyzer struct {
 	downloaded map[string]bool
 	seen       map[string]bool
 	hostSeen   map[string]bool
+	writeSeen  map[string]bool
 	pkgSeen    map[string]bool
 	pipedTo    map[*syntax.Stmt]string
 	pipeDone   map[*syntax.BinaryCmd]bool
@@ -290,6 +297,20 @@ func (a *analyzer) addHost(h string) {
 	}
 	a.hostSeen[h] = true
 	a.res.Hosts = append(a.res.Hosts, h)
+}
+
+// addWrite records a path the command modifies.
+func (a *analyzer) addWrite(p string) {
+	p = strings.TrimSpace(p)
+	switch p {
+	case "", "-", "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty":
+		return
+	}
+	if a.writeSeen[p] || len(a.res.Writes) >= 1000 {
+		return
+	}
+	a.writeSeen[p] = true
+	a.res.Writes = append(a.res.Writes, p)
 }
 
 func (a *analyzer) addPackage(p airlock.Package) {

@@ -263,3 +263,19 @@ func TestFindingShape(t *testing.T) {
 		}
 	}
 }
+
+func TestWrites(t *testing.T) {
+	res, err := Analyze(context.Background(), `echo x >> $HOME/.bashrc; cp a.sh .git/hooks/pre-commit && rm -rf build 2>/dev/null; mv .airlock /tmp/x; sed -i 's/a/b/' cfg.yml`, testOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"~/.bashrc", ".git/hooks/pre-commit", "build", ".airlock", "/tmp/x", "cfg.yml"}
+	for _, w := range want {
+		if !slices.Contains(res.Writes, w) {
+			t.Errorf("Writes = %q, missing %q", res.Writes, w)
+		}
+	}
+	if slices.Contains(res.Writes, "/dev/null") {
+		t.Errorf("Writes lists /dev/null: %q", res.Writes)
+	}
+}

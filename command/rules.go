@@ -336,6 +336,7 @@ func (a *analyzer) checkCall(f *frame, n syntax.Node, argv []string, ws []word) 
 	case "mv":
 		p := positional(argv, setOf("-t", "-S", "--target-directory", "--suffix"))
 		for _, src := range p[:max(len(p)-1, 0)] {
+			a.addWrite(src)
 			if cls, label := a.classify(src); cls == pathGuard {
 				a.report(f, n, "command.safety.guard-tamper", airlock.High, airlock.ConfidenceHigh,
 					"the command moves "+label+" away", "only the user may change the guard", "CWE-693")
@@ -531,6 +532,7 @@ func (a *analyzer) rm(f *frame, n syntax.Node, argv []string, ws []word) {
 		if i < len(ws) {
 			w = ws[i]
 		}
+		a.addWrite(t)
 		if recursive {
 			if what, ok := a.rootLike(t); ok {
 				a.report(f, n, "command.destructive.rm-root", airlock.Critical, airlock.ConfidenceHigh,
@@ -1462,6 +1464,9 @@ func (a *analyzer) readFrom(f *frame, n syntax.Node, p, by string) {
 
 // writeTo flags writes to paths that run code later or guard the agent.
 func (a *analyzer) writeTo(f *frame, n syntax.Node, p, by string) {
+	if !strings.HasPrefix(p, "&") {
+		a.addWrite(p)
+	}
 	cls, label := a.classify(p)
 	switch cls {
 	case pathPersistence:

@@ -118,25 +118,31 @@ func (p *Policy) decide(ev *airlock.Event, findings []airlock.Finding, statuses 
 		add(candidate{decision: airlock.Ask, rule: "mandatory_review", reason: "mandatory review: every file write needs approval"}, "", p.reviewSrc)
 	}
 
-	// Commands and hosts are only worked out when some list needs them.
+	// Hosts of a fetch are only worked out when a list or rule needs them.
 	var cmds []string
 	var hosts []string
-	needCmd, needHosts := p.noExec, false
+	needHosts := false
 	for _, l := range p.layers {
-		needCmd = needCmd || len(l.cmdAllow) > 0 || len(l.cmdDeny) > 0
 		needHosts = needHosts || len(l.netAllow) > 0 || len(l.netDeny) > 0
 		for _, r := range l.rules {
-			needCmd = needCmd || r.needsCmd
 			needHosts = needHosts || r.needsCmd
 		}
 	}
-	if ev.Kind == airlock.KindCommand && (needCmd || needHosts) {
+	// Commands are always parsed: a shell write to a protected path is
+	// held to the same rule as a file edit.
+	if ev.Kind == airlock.KindCommand && ev.Command != "" {
 		an, _ := command.Analyze(context.Background(), ev.Command, command.Options{Cwd: ev.Cwd})
 		cmds = append(cmds, strings.TrimSpace(ev.Command))
 		for _, argv := range an.Commands {
 			cmds = append(cmds, strings.Join(argv, " "))
 		}
 		hosts = an.Hosts
+		for _, w := range an.Writes {
+			if ok, why := p.Protected(w, ev.Cwd, ""); ok {
+				add(candidate{decision: airlock.Deny, rule: "protected_paths", reason: "the command modifies " + why}, "", "")
+				break
+			}
+		}
 	}
 	if u := inputURL(ev); u != "" && needHosts {
 		if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" {
