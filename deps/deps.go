@@ -253,8 +253,11 @@ func isWildcardDep(d manifest.Dep) bool {
 // checkRemote asks the registry and the advisory source.
 func (c *Checker) checkRemote(ctx context.Context, d manifest.Dep, group []manifest.Dep, adding bool,
 	report func(airlock.Finding), skip func(check, reason, pkg string)) {
-	if c.checkRegistry(ctx, d, group, adding, report, skip) == registry.NotFound {
-		return // nothing to install, so no advisory can apply
+	if c.checkRegistry(ctx, d, group, adding, report, skip) == registry.NotFound && d.Version == "" {
+		// Nothing to install and no version to look up. A pinned version
+		// is still looked up: registries take malicious packages down,
+		// and lockfiles and mirrors keep them.
+		return
 	}
 	c.checkVulns(ctx, d, group, report, skip)
 }
