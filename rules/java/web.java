@@ -43,7 +43,7 @@ class Web {
         resp.addCookie(good);
         Cookie bad = new Cookie("prefs", sid);
         bad.setSecure(true);
-        // ruleid: java-cookie-insecure
+        // ruleid: java-cookie-flag-disabled
         bad.setHttpOnly(false);
     }
 
