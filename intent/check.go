@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"sort"
 	"strconv"
@@ -324,4 +325,50 @@ func findings(t Task, uses []Use) []airlock.Finding {
 		fs = append(fs, f)
 	}
 	return fs
+}
+
+// Explain writes how a check reached its findings: the capabilities the
+// task implies or names, the project baseline, and each use with the
+// reason it was expected or reported. It is for people tuning a task or
+// a corpus case, so it is plain text with no stable format.
+func Explain(w io.Writer, out *Outcome) {
+	caps := func(cs []Cap) string {
+		if len(cs) == 0 {
+			return "none"
+		}
+		s := make([]string, len(cs))
+		for i, c := range cs {
+			s[i] = string(c)
+		}
+		return strings.Join(s, ", ")
+	}
+	fmt.Fprintf(w, "task: %q\n  implies: %s\n  names (sensitive): %s\n", out.Task.Text, caps(out.Task.Implies), caps(out.Task.Explicit))
+	if len(out.Task.Hosts) > 0 {
+		fmt.Fprintf(w, "  hosts: %s\n", strings.Join(out.Task.Hosts, ", "))
+	}
+	fmt.Fprintf(w, "baseline (unchanged code): %s\n", caps(out.Baseline))
+	unexpected := map[string]bool{}
+	key := func(u Use) string { return fmt.Sprintf("%s\x00%s\x00%d\x00%s", u.Cap, u.File, u.Line, u.Detail) }
+	for _, u := range out.Unexpected {
+		unexpected[key(u)] = true
+	}
+	fmt.Fprintf(w, "uses in the change: %d\n", len(out.Uses))
+	for _, u := range out.Uses {
+		verdict := "expected"
+		switch {
+		case unexpected[key(u)]:
+			verdict = "REPORTED"
+		case u.Sensitive:
+			verdict = "expected (named by the task or done the same way before)"
+		case out.Task.implies(u.Cap):
+			verdict = "expected (the task implies it)"
+		case hasCap(out.Baseline, u.Cap):
+			verdict = "expected (the project already does it)"
+		}
+		sens := ""
+		if u.Sensitive {
+			sens = " [sensitive]"
+		}
+		fmt.Fprintf(w, "  %s:%d %s%s: %s — %s\n", u.File, u.Line, u.Cap, sens, u.Why, verdict)
+	}
 }

@@ -18,6 +18,7 @@ func (a *app) intentCmd() *cobra.Command {
 	var (
 		task, taskFile, diff, runPath, project, format, output, failOn, corpus string
 		judge                                                                  intent.JudgeConfig
+		explain                                                                bool
 	)
 	cmd := &cobra.Command{
 		Use:   "intent --task TEXT [--diff REV | FILES...] [--run REPORT.json]",
@@ -97,6 +98,9 @@ addresses are reported even when the task mentions networking.`,
 			if judge.URL != "" {
 				intent.Judge(ctx, judge, in, out)
 			}
+			if explain {
+				intent.Explain(a.stderr, out)
+			}
 			if err := a.writeReport(format, output, "intent", &out.Result); err != nil {
 				return err
 			}
@@ -112,6 +116,7 @@ addresses are reported even when the task mentions networking.`,
 	f.StringVar(&format, "format", "text", "output format: text, json or sarif")
 	f.StringVarP(&output, "output", "o", "", "write the report to this file instead of stdout")
 	f.StringVar(&failOn, "fail-on", "low", "exit 1 when a finding is at or above this severity")
+	f.BoolVar(&explain, "explain", false, "also print to stderr what the task implies, the project baseline and every capability use with the reason it was or was not reported")
 	f.StringVar(&corpus, "corpus", "", "measure the check on a labelled corpus directory of *.txtar cases instead (see docs/intent.md)")
 	f.StringVar(&judge.URL, "llm-url", os.Getenv("AIRLOCK_LLM_URL"), "OpenAI-compatible chat-completions base URL for an optional second opinion (off when empty; env AIRLOCK_LLM_URL)")
 	f.StringVar(&judge.Model, "llm-model", intentEnvOr("AIRLOCK_LLM_MODEL", "gpt-4o-mini"), "model name for --llm-url (env AIRLOCK_LLM_MODEL)")

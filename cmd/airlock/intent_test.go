@@ -44,6 +44,7 @@ func TestIntentCommand(t *testing.T) {
 	}{
 		{"hidden capabilities", []string{"--task", "add CSV export", bad}, exitFindings, "203.0.113.7:4444"},
 		{"clean change", []string{"--task", "add CSV export", good}, exitOK, ""},
+		{"explain", []string{"--task", "add CSV export", "--explain", bad}, exitFindings, "network [sensitive]: opens a connection to the raw IP address 203.0.113.7:4444 — REPORTED"},
 		{"fail-on above findings", []string{"--task", "add CSV export", "--fail-on", "critical", good}, exitOK, ""},
 		{"run report", []string{"--task", "add CSV export", "--run", runJSON}, exitFindings, "the run connected to the raw IP address 198.51.100.9:80"},
 		{"no task", []string{bad}, exitUsage, "--task is required"},
