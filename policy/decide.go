@@ -139,7 +139,7 @@ func (p *Policy) decide(ev *airlock.Event, findings []airlock.Finding, statuses 
 		hosts = an.Hosts
 		for _, w := range an.Writes {
 			if ok, why := p.Protected(w, ev.Cwd, ""); ok {
-				add(candidate{decision: airlock.Deny, rule: "protected_paths", reason: "the command modifies " + why}, "", "")
+				add(candidate{decision: airlock.Deny, rule: "protected_paths", reason: "the command writes a protected path: " + why}, "", "")
 				break
 			}
 		}
