@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,7 +11,6 @@ import (
 
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/deps"
-	"github.com/airlockhq/airlock/deps/osv"
 	"github.com/airlockhq/airlock/deps/registry"
 	"github.com/airlockhq/airlock/eval"
 )
@@ -161,11 +158,11 @@ func (rf *registryFlags) dir() (string, error) {
 	if rf.cacheDir != "" {
 		return rf.cacheDir, nil
 	}
-	d, err := os.UserCacheDir()
+	d, err := deps.DefaultCacheDir()
 	if err != nil {
-		return "", usagef("no cache directory (%v): give --cache-dir", err)
+		return "", usagef("%v: give --cache-dir", err)
 	}
-	return filepath.Join(d, "airlock"), nil
+	return d, nil
 }
 
 // options builds the checker's sources from configuration and flags.
@@ -173,49 +170,25 @@ func (rf *registryFlags) options(ctx context.Context) (deps.Options, error) {
 	over := map[string]string{}
 	for _, o := range rf.overrides {
 		k, v, ok := splitEco(o)
-		eco, known := deps.Ecosystem(k)
-		if !ok || !known {
+		if _, known := deps.Ecosystem(k); !ok || !known {
 			return deps.Options{}, usagef("--registry %q: want ECOSYSTEM=URL with a known ecosystem", o)
 		}
-		over[eco] = v
+		over[k] = v
 	}
 	dir, err := rf.dir()
 	if err != nil {
 		return deps.Options{}, err
 	}
-	cache := &registry.Cache{Dir: dir, TTL: rf.cacheTTL, NotFoundTTL: rf.cacheTTL / 10, Offline: !rf.online}
-	home, _ := os.UserHomeDir()
-	cwd, _ := os.Getwd()
-	found, missing := registry.Discover(ctx, registry.Env{Home: home, Dir: cwd}, over)
-	f := registry.NewFetcher(rf.parallel)
-	f.Timeout = rf.timeout
-	opt := deps.Options{Registries: map[string]registry.Client{}, Parallel: rf.parallel}
-	for eco, src := range found {
-		cl, err := registry.NewClient(eco, src, f)
-		if err != nil {
-			missing[eco] = err.Error()
-			continue
-		}
-		opt.Registries[eco] = cache.Wrap(eco, cl)
+	maxAge := rf.maxDBAge
+	if maxAge == 0 {
+		maxAge = -1 // --max-db-age 0: no limit
 	}
-	opt.RegistryMissing = missing
-	vulns, why := openVulnDB(dir, rf.maxDBAge)
-	if vulns != nil {
-		opt.Vulns = vulns
+	opt, err := deps.Configure(ctx, deps.Setup{CacheDir: dir, Online: rf.online, Overrides: over, CacheTTL: rf.cacheTTL,
+		Parallel: rf.parallel, Timeout: rf.timeout, MaxDBAge: maxAge})
+	if err != nil {
+		return deps.Options{}, usagef("%w", err)
 	}
-	opt.VulnsOff = why
 	return opt, nil
-}
-
-// openVulnDB opens the local OSV database, or says why there is none.
-func openVulnDB(cacheDir string, maxAge time.Duration) (deps.VulnSource, string) {
-	dir := filepath.Join(cacheDir, "osv")
-	if len(osv.Ecosystems(dir)) == 0 {
-		return nil, "no local OSV database in " + dir + "; run `airlock db update`"
-	}
-	db := osv.Open(dir)
-	db.MaxAge = maxAge
-	return db, ""
 }
 
 // evalDepsCmd is `airlock eval deps`: typosquat rates on the public
