@@ -1,0 +1,113 @@
+//go:build ignore
+
+// This file is test input for the rules next to it, not part of the build.
+
+package sample
+
+import (
+	"archive/zip"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/rs/cors"
+)
+
+func files(w http.ResponseWriter, r *http.Request) {
+	// ruleid: go-path-traversal-request
+	data, _ := os.ReadFile(filepath.Join("uploads", r.URL.Query().Get("name")))
+	// ruleid: go-path-traversal-request
+	os.Remove("/srv/files/" + r.FormValue("file"))
+	// ok: go-path-traversal-request
+	os.ReadFile(filepath.Join("uploads", filepath.Base(r.URL.Query().Get("name"))))
+	// ok: go-path-traversal-request
+	os.ReadFile("static/index.html")
+	w.Write(data)
+}
+
+func fetch(w http.ResponseWriter, r *http.Request) {
+	// ruleid: go-ssrf-request-url
+	resp, _ := http.Get(r.URL.Query().Get("url"))
+	// ruleid: go-ssrf-request-url
+	req, _ := http.NewRequestWithContext(r.Context(), "GET",
+		"http://"+r.FormValue("host")+"/status", nil)
+	// ok: go-ssrf-request-url
+	http.Get("https://api.example.com/v1/status")
+	_, _ = resp, req
+}
+
+func redirect(w http.ResponseWriter, r *http.Request) {
+	// ruleid: go-open-redirect
+	http.Redirect(w, r, r.URL.Query().Get("next"), http.StatusFound)
+	// ok: go-open-redirect
+	http.Redirect(w, r, "/login", http.StatusFound)
+}
+
+func hello(w http.ResponseWriter, r *http.Request) {
+	// ruleid: go-xss-response-write
+	fmt.Fprintf(w, "<h1>Hello %s</h1>", r.URL.Query().Get("name"))
+	// ruleid: go-xss-response-write
+	io.WriteString(w, "<p>"+r.FormValue("comment")+"</p>")
+	// ok: go-xss-response-write
+	fmt.Fprintf(w, "<h1>Hello %s</h1>", html.EscapeString(r.URL.Query().Get("name")))
+	// ok: go-xss-response-write
+	fmt.Fprintf(w, "<h1>Hello</h1>")
+}
+
+func cookies(w http.ResponseWriter, token string) {
+	// ruleid: go-cookie-missing-secure
+	http.SetCookie(w, &http.Cookie{Name: "session", Value: token})
+	// ruleid: go-cookie-missing-secure
+	http.SetCookie(w, &http.Cookie{Name: "session", Value: token, HttpOnly: true})
+	// ok: go-cookie-missing-secure
+	http.SetCookie(w, &http.Cookie{Name: "session", Value: token, Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+}
+
+func corsHeaders(w http.ResponseWriter, r *http.Request) {
+	// ruleid: go-cors-allow-any-origin
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	// ruleid: go-cors-allow-any-origin
+	w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+	// ok: go-cors-allow-any-origin
+	w.Header().Set("Access-Control-Allow-Origin", "https://app.example.com")
+	// ruleid: go-cors-allow-any-origin
+	_ = cors.AllowAll()
+}
+
+func modes() {
+	// ruleid: go-gin-debug-mode
+	gin.SetMode(gin.DebugMode)
+	// ok: go-gin-debug-mode
+	gin.SetMode(gin.ReleaseMode)
+}
+
+func unzip(z *zip.Reader, dest string) {
+	for _, f := range z.File {
+		// ruleid: go-zip-slip
+		out, _ := os.Create(filepath.Join(dest, f.Name))
+		_ = out
+	}
+	for _, f := range z.File {
+		p, err := safeJoin(dest, f.Name)
+		if err != nil {
+			continue
+		}
+		// ok: go-zip-slip
+		os.Create(p)
+	}
+	// ok: go-zip-slip
+	_ = filepath.Join(dest, "manifest.json")
+}
+
+func safeJoin(dest, name string) (string, error) {
+	p := filepath.Clean(filepath.Join(dest, name))
+	if !strings.HasPrefix(p, filepath.Clean(dest)+string(os.PathSeparator)) {
+		return "", fmt.Errorf("entry %q escapes the destination", name)
+	}
+	return p, nil
+}
