@@ -21,9 +21,11 @@ var Go = &Language{
 	},
 	Blocks:    []string{"statement_list", "source_file"},
 	Sequences: []string{"statement_list", "source_file", "block"},
+	// Expressions and statements first (the common case), declarations
+	// after: each failed attempt costs a parse at rule compile time.
 	Wrappers: []string{
-		"package __p\n\x00",
 		"package __p\nfunc __w() {\n\x00\n}",
+		"package __p\n\x00",
 		"package __p\nvar __v = \x00",
 	},
 	Imports:   goImports,
