@@ -49,6 +49,9 @@ const (
 	defaultMaxDBAge  = 7 * 24 * time.Hour
 	defaultParallel  = 8
 	maxNamesInReason = 20
+	// newVersionAge is how recent a version of an established package
+	// must be to be reported.
+	newVersionAge = 72 * time.Hour
 )
 
 // VulnSource answers which advisories affect a package version. An error
@@ -297,6 +300,12 @@ func (c *Checker) checkRegistry(ctx context.Context, d manifest.Dep, group []man
 			report(finding(d, group, RuleNewPackage, airlock.Medium, airlock.ConfidenceMedium,
 				fmt.Sprintf("%s was first published %s (%d days ago): new packages are where most malware is found; check its source and maintainer before use",
 					d.Name, info.Created.UTC().Format("2006-01-02"), int(now.Sub(info.Created).Hours()/24)), ""))
+		}
+		if !info.Published.IsZero() && now.Sub(info.Published) < newVersionAge &&
+			(info.Created.IsZero() || now.Sub(info.Created) >= c.opt.NewAge) {
+			report(finding(d, group, RuleNewPackage, airlock.Medium, airlock.ConfidenceMedium,
+				fmt.Sprintf("%s was published %s (%d hours ago): hijacked releases of real packages are usually caught within days; prefer the previous version until this one has been out a while",
+					pkgString(d), info.Published.UTC().Format("2006-01-02 15:04"), int(now.Sub(info.Published).Hours())), ""))
 		}
 		if len(info.InstallScripts) > 0 {
 			report(finding(d, group, RuleInstall, airlock.Medium, airlock.ConfidenceHigh,

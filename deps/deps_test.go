@@ -59,6 +59,7 @@ func testChecker(t *testing.T) *Checker {
 				"left-pad": {Package: registry.Found, Version: registry.Found, Created: testNow.AddDate(-8, 0, 0), Deprecated: "use String.prototype.padStart"},
 				"fresh":    {Package: registry.Found, Version: registry.Found, Created: testNow.AddDate(0, 0, -3), InstallScripts: []string{"postinstall: node x.js"}},
 				"lodash":   {Package: registry.Found, Version: registry.NotFound, Latest: "4.17.21"},
+				"axios":    {Package: registry.Found, Version: registry.Found, Created: testNow.AddDate(-9, 0, 0), Published: testNow.Add(-5 * time.Hour)},
 			}, down: map[string]bool{"flaky": true}},
 		},
 		Vulns: fakeVulns{
@@ -90,11 +91,13 @@ func TestCheckPackages(t *testing.T) {
 		{Ecosystem: "npm", Name: "lodash", Version: "9.9.9"},
 		{Ecosystem: "npm", Name: "flaky", Version: "1.0.0"},
 		{Ecosystem: "PyPI", Name: "reqeusts", Version: "1.0"},
+		{Ecosystem: "npm", Name: "axios", Version: "1.14.1"},
 	})
 	want := []row{
 		{"deps.deprecated", "npm/left-pad@1.3.0", "low"},
 		{"deps.install-script", "npm/fresh@1.0.0", "medium"},
 		{"deps.malicious", "npm/left-pad@1.3.0", "critical"},
+		{"deps.new-package", "npm/axios@1.14.1", "medium"},
 		{"deps.new-package", "npm/fresh@1.0.0", "medium"},
 		{"deps.nonexistent", "npm/expresss", "high"},
 		{"deps.nonexistent", "npm/lodash@9.9.9", "high"},
