@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -31,7 +32,16 @@ type Fetcher struct {
 	Backoff   time.Duration // first retry delay, doubled each time (default 300ms)
 	UserAgent string
 	sem       chan struct{}
+
+	// down counts consecutive network failures per host: after
+	// breakerLimit, requests to that host fail at once for the rest of
+	// the run, so an unreachable registry costs seconds, not a timeout
+	// per package.
+	mu   sync.Mutex
+	down map[string]int
 }
+
+const breakerLimit = 3
 
 // NewFetcher returns a Fetcher allowing parallel concurrent requests.
 func NewFetcher(parallel int) *Fetcher {
@@ -51,6 +61,10 @@ type response struct {
 // get fetches u. A non-nil error wraps ErrNotChecked; statuses other
 // than those retried are returned for the client to interpret.
 func (f *Fetcher) get(ctx context.Context, u, accept string) (response, error) {
+	host := hostOf(u)
+	if n := f.failures(host); n >= breakerLimit {
+		return response{}, fmt.Errorf("%s: host unreachable (%d requests failed): %w", host, n, ErrNotChecked)
+	}
 	if f.sem != nil {
 		select {
 		case f.sem <- struct{}{}:
@@ -73,9 +87,15 @@ func (f *Fetcher) get(ctx context.Context, u, accept string) (response, error) {
 				return response{}, fmt.Errorf("%s: %v: %w", redact(u), ctx.Err(), ErrNotChecked)
 			}
 		}
-		resp, retryAfter, err := f.once(ctx, u, accept)
+		resp, retryAfter, netErr, err := f.once(ctx, u, accept)
 		if err == nil {
+			f.record(host, false)
 			return resp, nil
+		}
+		if netErr && ctx.Err() == nil {
+			if f.record(host, true) >= breakerLimit {
+				return response{}, fmt.Errorf("%w: %w", err, ErrNotChecked)
+			}
 		}
 		last = err
 		if retryAfter > 0 && retryAfter < 5*time.Second {
@@ -88,8 +108,38 @@ func (f *Fetcher) get(ctx context.Context, u, accept string) (response, error) {
 	return response{}, fmt.Errorf("%w: %w", last, ErrNotChecked)
 }
 
-// once makes one attempt; a returned error means "retry".
-func (f *Fetcher) once(ctx context.Context, u, accept string) (response, time.Duration, error) {
+func hostOf(u string) string {
+	if p, err := url.Parse(u); err == nil {
+		return p.Host
+	}
+	return u
+}
+
+func (f *Fetcher) failures(host string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.down[host]
+}
+
+// record notes a request's outcome and returns the host's run of
+// consecutive network failures.
+func (f *Fetcher) record(host string, failed bool) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down == nil {
+		f.down = map[string]int{}
+	}
+	if !failed {
+		f.down[host] = 0
+		return 0
+	}
+	f.down[host]++
+	return f.down[host]
+}
+
+// once makes one attempt; a returned error means "retry", and netErr
+// says the host could not be reached at all.
+func (f *Fetcher) once(ctx context.Context, u, accept string) (resp response, retryAfter time.Duration, netErr bool, err error) {
 	timeout := f.Timeout
 	if timeout <= 0 {
 		timeout = 15 * time.Second
@@ -98,7 +148,7 @@ func (f *Fetcher) once(ctx context.Context, u, accept string) (response, time.Du
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return response{}, 0, fmt.Errorf("bad registry URL %s: %v", redact(u), err)
+		return response{}, 0, false, fmt.Errorf("bad registry URL %s: %v", redact(u), err)
 	}
 	if accept != "" {
 		req.Header.Set("Accept", accept)
@@ -108,28 +158,28 @@ func (f *Fetcher) once(ctx context.Context, u, accept string) (response, time.Du
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	resp, err := hc.Do(req)
+	hr, err := hc.Do(req)
 	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			return response{}, 0, fmt.Errorf("%s: timed out after %s", redact(u), timeout)
+			return response{}, 0, true, fmt.Errorf("%s: timed out after %s", redact(u), timeout)
 		}
-		return response{}, 0, fmt.Errorf("%s: %v", redact(u), unwrapURL(err))
+		return response{}, 0, true, fmt.Errorf("%s: %v", redact(u), unwrapURL(err))
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-		ra, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-		return response{}, time.Duration(ra) * time.Second, fmt.Errorf("%s: HTTP %d", redact(u), resp.StatusCode)
+	defer hr.Body.Close()
+	if hr.StatusCode == http.StatusTooManyRequests || hr.StatusCode >= 500 {
+		io.Copy(io.Discard, io.LimitReader(hr.Body, 1<<16))
+		ra, _ := strconv.Atoi(hr.Header.Get("Retry-After"))
+		return response{}, time.Duration(ra) * time.Second, false, fmt.Errorf("%s: HTTP %d", redact(u), hr.StatusCode)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	body, err := io.ReadAll(io.LimitReader(hr.Body, MaxBody+1))
 	if err != nil {
-		return response{}, 0, fmt.Errorf("%s: reading response: %v", redact(u), err)
+		return response{}, 0, true, fmt.Errorf("%s: reading response: %v", redact(u), err)
 	}
 	if len(body) > MaxBody {
-		return response{Status: -1}, 0, nil
+		return response{Status: -1}, 0, false, nil
 	}
-	return response{Status: resp.StatusCode, Body: body}, 0, nil
+	return response{Status: hr.StatusCode, Body: body}, 0, false, nil
 }
 
 func unwrapURL(err error) error {

@@ -278,3 +278,21 @@ func TestDiscover(t *testing.T) {
 		t.Errorf("found %v, missing %v", found, missing)
 	}
 }
+
+func TestUnreachableHostFailsFast(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	url := dead.URL
+	dead.Close()
+	f := fastFetcher()
+	c := &Npm{Base: url, F: f}
+	var last error
+	for i := range 10 {
+		_, last = c.Lookup(context.Background(), fmt.Sprintf("p%d", i), "")
+		if !errors.Is(last, ErrNotChecked) {
+			t.Fatalf("lookup %d: want not checked, got %v", i, last)
+		}
+	}
+	if !strings.Contains(last.Error(), "host unreachable") {
+		t.Errorf("after repeated failures the host should be skipped at once, got %v", last)
+	}
+}
