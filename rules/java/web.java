@@ -13,6 +13,8 @@ class Web {
         out.print(req.getParameter("q"));
         // ok: java-xss-servlet-writer
         out.print(Encode.forHtml(req.getParameter("q")));
+        // ok: java-xss-servlet-writer
+        out.println(formatter.getHeader());
         String msg = "x";
         // ruleid: java-xss-response-concatenation
         resp.getWriter().write(msg + ": " + req.getAttribute("v"));
