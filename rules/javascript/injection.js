@@ -1,6 +1,10 @@
 const child_process = require('child_process');
-const { execSync } = require('child_process');
+const { execSync, spawn } = require('child_process');
 const cp = require('child_process');
+const vm = require('vm');
+const xpath = require('xpath');
+const ejs = require('ejs');
+const _ = require('lodash');
 
 function run(req, db, pool) {
   // ruleid: js-eval-dynamic
@@ -8,15 +12,30 @@ function run(req, db, pool) {
   // ruleid: js-eval-dynamic
   const f = new Function('a', req.body.code);
   // ruleid: js-eval-dynamic
+  const g = Function('a', 'b', 'return a ' + req.body.op + ' b');
+  // ruleid: js-eval-dynamic
   setTimeout('tick(' + req.query.n + ')', 10);
+  // ruleid: js-eval-dynamic
+  vm.runInNewContext(req.body.script, { x: 1 });
+  // ruleid: js-eval-dynamic
+  const script = new vm.Script(source);
   // ok: js-eval-dynamic
   setTimeout(() => tick(1), 10);
   // ok: js-eval-dynamic
   setTimeout(tick, 10);
   // ok: js-eval-dynamic
   eval('2 + 2');
+  // ok: js-eval-dynamic
+  vm.runInNewContext('a + b', { a: 1, b: 2 });
   // eval(req.query.expr) in a comment is not code
   const s = "eval(req.query.expr)";
+
+  // ruleid: js-require-dynamic
+  const plugin = require('./plugins/' + req.query.name);
+  // ruleid: js-require-dynamic
+  const mod = require(modName);
+  // ok: js-require-dynamic
+  const path = require('path');
 
   // ruleid: js-child-process-exec
   child_process.exec('ls ' + req.query.dir, (err, out) => {});
@@ -26,20 +45,117 @@ function run(req, db, pool) {
   execSync(
     'tar xf ' + req.file.path
   );
+  // ruleid: js-child-process-exec
+  return cp.exec(command, { cwd: dir });
+}
+
+function run2(req, res) {
   // ok: js-child-process-exec
   cp.exec('uptime');
   // ok: js-child-process-exec
   cp.execFile('ls', [req.query.dir]);
 
+  // ruleid: js-child-process-shell-option
+  spawn(`convert ${req.query.file} out.png`, { shell: true });
+  // ruleid: js-child-process-shell-option
+  cp.execFile(cmd, args, { shell: '/bin/bash' });
+  // ok: js-child-process-shell-option
+  spawn('ls', ['-l', req.query.dir], { shell: false });
+  // ok: js-child-process-shell-option
+  spawn('npm', ['install'], { shell: true });
+  // ok: js-child-process-shell-option
+  spawn(cmd, args);
+}
+
+async function sql(req, db, pool, knex, conn) {
   // ruleid: js-sql-string-built
   db.query("SELECT * FROM users WHERE id = " + req.params.id);
   // ruleid: js-sql-string-built
   pool.query(`SELECT * FROM users WHERE name = '${req.query.name}'`);
+  // ruleid: js-sql-string-built
+  return knex.raw(`DELETE FROM t WHERE id = ${id}`);
+}
+
+async function sqlBuilt(req, conn) {
+  const sql = `SELECT * FROM orders WHERE user = '${req.user.name}' AND status = '${req.query.status}'`;
+  // ruleid: js-sql-string-built
+  const [rows] = await conn.execute(sql);
+  let q = "SELECT * FROM items WHERE 1=1";
+  q += " AND category = '" + req.query.cat + "'";
+  // ruleid: js-sql-string-built
+  const items = await conn.query(q);
+  const byId = "SELECT * FROM t WHERE id = " + req.params.id;
+  // ruleid: js-sql-string-built
+  return conn.query(byId);
+}
+
+function sqlOk(req, db, pool, cache) {
   // ok: js-sql-string-built
   db.query("SELECT * FROM users WHERE id = ?", [req.params.id]);
   // ok: js-sql-string-built
   pool.query(`SELECT * FROM users`);
   // ok: js-sql-string-built
   cache.get("k" + req.params.id);
-  return [v, f, s];
+  const fixed = "SELECT * FROM users WHERE id = $1";
+  // ok: js-sql-string-built
+  pool.query(fixed, [req.params.id]);
+  const label = `user ${req.params.id}`;
+  // ok: js-sql-string-built
+  db.get(label);
+}
+
+function nosql(req, Users) {
+  // ruleid: js-nosql-where-injection
+  Users.find({ $where: "this.name == '" + req.query.name + "'" });
+  // ruleid: js-nosql-where-injection
+  Users.find({ $where: `this.age > ${req.query.age}` });
+  // ok: js-nosql-where-injection
+  Users.find({ $where: "this.a > this.b" });
+  // ruleid: js-nosql-request-object
+  Users.findOne({ username: req.body.username, password: req.body.password });
+  // ok: js-nosql-request-object
+  Users.findOne({ username: String(req.body.username) });
+}
+
+function regex(req, words) {
+  // ruleid: js-regexp-dynamic
+  const re = new RegExp('^' + req.query.prefix);
+  // ruleid: js-regexp-dynamic
+  const re2 = RegExp(`\\b${word}\\b`, 'i');
+  // ok: js-regexp-dynamic
+  const re3 = new RegExp('^[a-z]+$', 'i');
+  // ok: js-regexp-dynamic
+  const re4 = new RegExp(/ab+c/, 'g');
+}
+
+function ldap(client, req) {
+  // ruleid: js-ldap-filter-built
+  client.search('ou=people,dc=example,dc=com', { filter: '(uid=' + req.body.user + ')', scope: 'sub' }, cb);
+  // ruleid: js-ldap-filter-built
+  client.search(base, { scope: 'sub', filter: `(&(objectClass=person)(mail=${email}))` }, cb);
+  // ok: js-ldap-filter-built
+  client.search(base, { filter: '(objectClass=person)' }, cb);
+  // ruleid: js-ldap-filter-built
+  const opts = {
+    url: 'ldap://localhost',
+    searchFilter: '(uid=' + username + ')',
+  };
+}
+
+function xp(doc, req) {
+  // ruleid: js-xpath-built
+  const nodes = xpath.select("//user[name='" + req.query.name + "']", doc);
+  // ruleid: js-xpath-built
+  const r = doc.evaluate(`//user[@id='${id}']`, doc, null, 0, null);
+  // ok: js-xpath-built
+  const all = xpath.select('//user', doc);
+}
+
+function tpl(req, res) {
+  // ruleid: js-template-injection
+  res.send(ejs.render(req.body.template, { user: req.user }));
+  // ruleid: js-template-injection
+  const t = _.template('Hello ' + req.query.name);
+  // ok: js-template-injection
+  res.send(ejs.render(fs.readFileSync('views/a.ejs', 'utf8'), { name: req.query.name }));
 }

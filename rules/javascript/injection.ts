@@ -1,5 +1,6 @@
 import { exec } from 'child_process';
 import * as mysql from 'mysql2';
+import { Pool } from 'pg';
 
 export function handler(req: { query: Record<string, string> }, conn: mysql.Connection): void {
   // ruleid: js-child-process-exec
@@ -11,4 +12,17 @@ export function handler(req: { query: Record<string, string> }, conn: mysql.Conn
   // ruleid: js-eval-dynamic
   const r: unknown = eval(req.query.code as string);
   console.log(r);
+}
+
+export async function findUser(pool: Pool, name: string): Promise<unknown[]> {
+  const sql: string = `SELECT id, email FROM users WHERE name = '${name}'`;
+  // ruleid: js-sql-string-built
+  const res = await pool.query(sql);
+  // ok: js-sql-string-built
+  const ok = await pool.query('SELECT id FROM users WHERE name = $1', [name]);
+  // ruleid: js-regexp-dynamic
+  const re: RegExp = new RegExp(`^${name}`);
+  // ruleid: js-require-dynamic
+  const handler = require(`./handlers/${name}`);
+  return [res.rows, ok.rows, re, handler];
 }
