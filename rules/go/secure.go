@@ -1,0 +1,168 @@
+//go:build ignore
+
+// This file is test input for the rules next to it, not part of the build.
+
+package sample
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/des"
+	"crypto/rc4"
+	"crypto/tls"
+	"database/sql"
+	"fmt"
+	mathrand "math/rand"
+	"net/http"
+	"net/http/pprof"
+	"os"
+	"os/exec"
+
+	"github.com/go-ldap/ldap/v3"
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/crypto/ssh"
+	"gorm.io/gorm"
+)
+
+func ciphers(key []byte) {
+	// ruleid: go-weak-cipher
+	des.NewCipher(key)
+	// ruleid: go-weak-cipher
+	rc4.NewCipher(key)
+	// ok: go-weak-cipher
+	aes.NewCipher(key)
+}
+
+func tlsConfigs() []*tls.Config {
+	return []*tls.Config{
+		// ruleid: go-tls-old-version
+		&tls.Config{MinVersion: tls.VersionTLS10},
+		// ok: go-tls-old-version
+		&tls.Config{MinVersion: tls.VersionTLS12},
+	}
+}
+
+func oldTLS() *tls.Config {
+	// ruleid: go-tls-old-version
+	return &tls.Config{ServerName: "db", MinVersion: tls.VersionTLS11}
+}
+
+func sshClient() *ssh.ClientConfig {
+	return &ssh.ClientConfig{
+		User: "deploy",
+		// ruleid: go-ssh-insecure-host-key
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(),
+	}
+}
+
+func jwts(p *jwt.Parser, s string) {
+	// ruleid: go-jwt-unverified
+	p.ParseUnverified(s, jwt.MapClaims{})
+	// ok: go-jwt-unverified
+	p.Parse(s, keyFunc)
+	t := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "u"})
+	// ruleid: go-jwt-hardcoded-key
+	t.SignedString([]byte("super-secret-signing-key"))
+	// ok: go-jwt-hardcoded-key
+	t.SignedString([]byte(os.Getenv("JWT_KEY")))
+}
+
+func keyFunc(*jwt.Token) (any, error) { return nil, nil }
+
+func encrypt(key, msg []byte) {
+	// ruleid: go-hardcoded-aes-key
+	block, _ := aes.NewCipher([]byte("0123456789abcdef"))
+	// ruleid: go-cipher-constant-iv
+	cipher.NewCBCEncrypter(block, []byte("fixedfixedfixedf"))
+	gcm, _ := cipher.NewGCM(block)
+	// ruleid: go-cipher-constant-iv
+	gcm.Seal(nil, []byte("nonce-123456"), msg, nil)
+	nonce := make([]byte, gcm.NonceSize())
+	// ok: go-cipher-constant-iv
+	gcm.Seal(nil, nonce, msg, nil)
+}
+
+func perms(data []byte) {
+	// ruleid: go-file-world-writable
+	os.WriteFile("config.json", data, 0777)
+	// ruleid: go-file-world-writable
+	os.MkdirAll("cache", 0o777)
+	// ok: go-file-world-writable
+	os.WriteFile("config.json", data, 0o600)
+	// ok: go-file-world-writable
+	os.MkdirAll("cache", 0o755)
+}
+
+func temp(data []byte) {
+	// ruleid: go-predictable-temp-file
+	os.WriteFile("/tmp/report.csv", data, 0o600)
+	// ok: go-predictable-temp-file
+	f, _ := os.CreateTemp("", "report-*.csv")
+	_ = f
+}
+
+func lookup(db *sql.DB, name string) {
+	// ruleid: go-sql-query-built-before-call
+	q := fmt.Sprintf("SELECT id FROM users WHERE name = '%s'", name)
+	rows, _ := db.Query(q)
+	_ = rows
+	// ok: go-sql-query-built-before-call
+	stmt := "SELECT id FROM users WHERE name = $1"
+	db.Query(stmt, name)
+	// ok: go-sql-query-built-before-call
+	msg := fmt.Sprintf("looked up %s", name)
+	fmt.Println(msg)
+}
+
+func orm(db *gorm.DB, name string) {
+	var u struct{}
+	// ruleid: go-gorm-raw-sql-built
+	db.Where(fmt.Sprintf("name = '%s'", name)).First(&u)
+	// ruleid: go-gorm-raw-sql-built
+	db.Raw("SELECT * FROM users WHERE name = '" + name + "'").Scan(&u)
+	// ok: go-gorm-raw-sql-built
+	db.Where("name = ?", name).First(&u)
+}
+
+func ldapSearch(user string) {
+	// ruleid: go-ldap-filter-built
+	ldap.NewSearchRequest("dc=example,dc=com", ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
+		fmt.Sprintf("(uid=%s)", user), []string{"dn"}, nil)
+	// ok: go-ldap-filter-built
+	ldap.NewSearchRequest("dc=example,dc=com", ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
+		fmt.Sprintf("(uid=%s)", ldap.EscapeFilter(user)), []string{"dn"}, nil)
+}
+
+func convert(w http.ResponseWriter, r *http.Request) {
+	// ruleid: go-exec-request-data
+	exec.Command("convert", r.URL.Query().Get("file"), "out.png").Run()
+	// ok: go-exec-request-data
+	exec.Command("convert", "in.png", "out.png").Run()
+}
+
+func tokens() (string, int) {
+	// ruleid: go-math-rand-for-secret
+	sessionToken := fmt.Sprintf("%x", mathrand.Int63())
+	// ok: go-math-rand-for-secret
+	backoff := mathrand.Intn(100)
+	return sessionToken, backoff
+}
+
+func suites() *tls.Config {
+	return &tls.Config{CipherSuites: []uint16{
+		// ruleid: go-tls-weak-cipher-suite
+		tls.TLS_RSA_WITH_RC4_128_SHA,
+		// ok: go-tls-weak-cipher-suite
+		tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	}}
+}
+
+func thirdParty(w http.ResponseWriter) {
+	// ruleid: go-cookie-samesite-none
+	http.SetCookie(w, &http.Cookie{Name: "embed", Value: "1", Secure: true, HttpOnly: true, SameSite: http.SameSiteNoneMode})
+}
+
+func debug(mux *http.ServeMux) {
+	// ruleid: go-pprof-handler-exposed
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+}
