@@ -187,25 +187,36 @@ func cpuTime() time.Duration {
 }
 
 // BenchmarkCold is what a fresh process pays for its first file: load the
-// embedded rules, compile them for the file's language, parse and match.
+// embedded rules (all packs, or only the file's language with BuiltinFor),
+// compile them for the file's language, parse and match.
 func BenchmarkCold(b *testing.B) {
 	for _, name := range benchCorpus {
 		src, err := os.ReadFile(filepath.Join("..", "testdata", "bench", name))
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(LanguageFor(name), func(b *testing.B) {
-			cpu0 := cpuTime()
-			for i := 0; i < b.N; i++ {
-				rs, err := Builtin()
-				if err != nil {
-					b.Fatal(err)
+		language := LanguageFor(name)
+		loaders := []struct {
+			name string
+			load func() ([]*Rule, error)
+		}{
+			{"all-packs", Builtin},
+			{"own-pack", func() ([]*Rule, error) { return BuiltinFor(language) }},
+		}
+		for _, ld := range loaders {
+			b.Run(language+"/"+ld.name, func(b *testing.B) {
+				cpu0 := cpuTime()
+				for i := 0; i < b.N; i++ {
+					rs, err := ld.load()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := New(rs).Scan(context.Background(), name, "", src); err != nil {
+						b.Fatal(err)
+					}
 				}
-				if _, err := New(rs).Scan(context.Background(), name, "", src); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-		})
+				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			})
+		}
 	}
 }

@@ -226,6 +226,13 @@ func (p *parser) rule(n *yaml.Node) (*Rule, error) {
 			if err != nil {
 				return nil, err
 			}
+			if f.op == opEither {
+				for _, s := range f.subs {
+					if s.inside {
+						return nil, p.errf(v, "pattern-inside needs a patterns: list to be inside of")
+					}
+				}
+			}
 			formulas = append(formulas, f)
 		default:
 			return nil, p.unsupported(k, "a rule")
@@ -428,8 +435,35 @@ func (p *parser) single(item *yaml.Node, where string) (*formula, error) {
 	switch k.Value {
 	case "pattern", "patterns", "pattern-either", "pattern-regex":
 		return p.formula(k, v)
+	case "pattern-inside":
+		if v.Kind != yaml.ScalarNode || strings.TrimSpace(v.Value) == "" {
+			return nil, p.errf(v, "pattern-inside must be a non-empty pattern string")
+		}
+		return &formula{op: opPattern, pattern: v.Value, where: p.where(v), inside: true}, nil
 	}
 	return nil, p.unsupported(k, where)
+}
+
+// insideEither reports whether f is a pattern-either of pattern-inside
+// items only (a disjunction of contexts); mixing them with plain patterns
+// has no clear meaning and is an error.
+func (p *parser) insideEither(f *formula, n *yaml.Node) (bool, error) {
+	if f.op != opEither {
+		return false, nil
+	}
+	inside := 0
+	for _, s := range f.subs {
+		if s.inside {
+			inside++
+		}
+	}
+	switch {
+	case inside == 0:
+		return false, nil
+	case inside < len(f.subs):
+		return false, p.errf(n, "pattern-either mixes pattern-inside with other patterns; split it into two terms")
+	}
+	return true, nil
 }
 
 func (p *parser) regex(v *yaml.Node) (*regexp.Regexp, error) {
@@ -462,6 +496,13 @@ func (p *parser) patterns(v *yaml.Node) (*formula, error) {
 				return nil, err
 			}
 			t = term{kind: termPos, f: sub}
+			inside, err := p.insideEither(sub, val)
+			if err != nil {
+				return nil, err
+			}
+			if inside {
+				t.kind = termInside
+			}
 			positive = true
 		case "pattern-inside", "pattern-not", "pattern-not-inside":
 			if val.Kind != yaml.ScalarNode || strings.TrimSpace(val.Value) == "" {

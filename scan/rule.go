@@ -66,6 +66,8 @@ type formula struct {
 	subs    []*formula     // opEither
 	terms   []term         // opAll
 	where   string         // file:line for errors
+	// inside marks a pattern-inside given as a pattern-either item.
+	inside bool
 }
 
 type termKind int

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/scan/lang"
 )
 
 func mustParse(t *testing.T, yml string) []*Rule {
@@ -366,5 +367,81 @@ func TestRulePaths(t *testing.T) {
 		if got := len(fs) == 1; got != want {
 			t.Errorf("%s: scanned = %v, want %v", p, got, want)
 		}
+	}
+}
+
+// BuiltinFor relies on each pack folder holding rules for its languages only.
+func TestBuiltinPacksStayInTheirFolder(t *testing.T) {
+	rs, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		folder := strings.SplitN(strings.TrimPrefix(r.Source, "rules/"), "/", 2)[0]
+		allowed, ok := packLanguages[folder]
+		if !ok {
+			t.Errorf("%s: rule folder %q is not in packLanguages", r.Source, folder)
+			continue
+		}
+		for _, l := range r.Languages {
+			in := false
+			for _, a := range allowed {
+				in = in || a == l
+			}
+			if !in {
+				t.Errorf("%s: rule %s targets %s, outside its folder %s", r.Source, r.ID, l, folder)
+			}
+		}
+	}
+	for _, l := range []string{"python", "ts", "go", "java", "tsx"} {
+		sub, err := BuiltinFor(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := lang.Lookup(l).Name
+		want := 0
+		for _, r := range rs {
+			if r.AppliesTo(name) {
+				want++
+			}
+		}
+		if len(sub) != want || want == 0 {
+			t.Errorf("BuiltinFor(%s) = %d rules, want %d", l, len(sub), want)
+		}
+	}
+}
+
+func TestEitherOfInsides(t *testing.T) {
+	yml := `
+rules:
+  - id: in-handler
+    message: m
+    severity: INFO
+    languages: [python]
+    patterns:
+      - pattern-either:
+          - pattern-inside: |
+              def get(...):
+                ...
+          - pattern-inside: |
+              def post(...):
+                ...
+      - pattern: run($X)
+`
+	src := "def get(r):\n    run(a)\ndef put(r):\n    run(b)\ndef post(r):\n    run(c)\n"
+	fs, err := New(mustParse(t, yml)).Scan(context.Background(), "a.py", "python", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []int
+	for _, f := range fs {
+		lines = append(lines, f.Location.File.StartLine)
+	}
+	if diff := cmp.Diff([]int{2, 6}, lines); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	mixed := strings.Replace(yml, "          - pattern-inside: |\n              def post", "          - pattern: |\n              def post", 1)
+	if _, err := ParseRules("m.yaml", []byte(mixed)); err == nil || !strings.Contains(err.Error(), "mixes pattern-inside") {
+		t.Errorf("mixed either: got %v", err)
 	}
 }

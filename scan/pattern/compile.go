@@ -57,6 +57,7 @@ type pnode struct {
 	anyStr   bool
 	str      bool
 	dotted   string // a.b.c when the node is a plain dotted name
+	assoc    bool   // a binary operation on an associative operator (+, &&, ||)
 	groups   []group
 }
 
@@ -409,6 +410,11 @@ func (p *Pattern) convert(t *lang.Tree, n *lang.Node) *pnode {
 			gi = len(pn.groups) - 1
 		}
 		pn.groups[gi].elems = append(pn.groups[gi].elems, cp)
+	}
+	for _, c := range n.Children {
+		if c.Field == "operator" && assocOps[c.Text(t.Src)] {
+			pn.assoc = true
+		}
 	}
 	// Groups without holes are the most selective: matching them first
 	// rejects most candidates before any metavariable is bound. All groups

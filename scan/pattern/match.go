@@ -290,6 +290,17 @@ func (m *matcher) match(p *pnode, t *lang.Node, b *Bindings, k cont) bool {
 	if t.Kind != p.kind {
 		return m.aliasedMember(p, t, b, k)
 	}
+	if p.assoc && m.groups(p, 0, t, b, k) {
+		return true
+	}
+	if p.assoc {
+		// "a" + b + "c" parses as ("a" + b) + "c"; a pattern "..." + $X
+		// written inside a larger pattern must also find the prefix chain.
+		if l := chainLeft(m.src, t); l != nil {
+			return m.match(p, l, b, k)
+		}
+		return false
+	}
 	if len(p.groups) == 0 {
 		if len(t.Children) == 0 {
 			txt := m.src[t.Start:t.End]
@@ -703,4 +714,31 @@ func dottedHead(l *lang.Language, n *lang.Node) *lang.Node {
 		}
 		n = obj
 	}
+}
+
+// assocOps are the operators whose left-nested chains are matched by
+// prefix: string building and boolean chains.
+var assocOps = map[string]bool{"+": true, "&&": true, "||": true, "and": true, "or": true}
+
+// chainLeft returns t's left operand when it is the same associative
+// operation (the prefix of a chain), or nil.
+func chainLeft(src []byte, t *lang.Node) *lang.Node {
+	var left, op *lang.Node
+	for _, c := range t.Children {
+		switch c.Field {
+		case "left":
+			left = c
+		case "operator":
+			op = c
+		}
+	}
+	if left == nil || op == nil || left.Kind != t.Kind || !assocOps[string(src[op.Start:op.End])] {
+		return nil
+	}
+	for _, c := range left.Children {
+		if c.Field == "operator" && string(src[c.Start:c.End]) == string(src[op.Start:op.End]) {
+			return left
+		}
+	}
+	return nil
 }

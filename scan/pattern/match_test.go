@@ -138,6 +138,18 @@ func TestMatch(t *testing.T) {
 			lines: []int{1},
 		},
 		{
+			name: "concatenation chains match by prefix inside a larger pattern",
+			lang: "javascript", pat: "f({filter: \"...\" + $X})",
+			src:   "f({filter: '(uid=' + user + ')'});\nf({filter: '(uid=)'});\nf({filter: a - b});\n",
+			lines: []int{1}, xs: []string{"user"},
+		},
+		{
+			name: "a subtraction chain is not associative",
+			lang: "python", pat: "f(1 - $X)",
+			src:   "f(1 - a - b)\nf(1 - a)\n",
+			lines: []int{2}, xs: []string{"a"},
+		},
+		{
 			name: "js require alias",
 			lang: "javascript", pat: "child_process.exec(...)",
 			src:   "const cp = require('child_process');\ncp.exec(cmd);\nconst { exec } = require('child_process');\nexec(c2);\nimport * as x from 'child_process';\nx.exec(c3)\n",
