@@ -28,6 +28,7 @@ func TestDetector(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "requirements.txt", "requests==2.31.0\n")
 	write(t, dir, "package.json", `{"dependencies": {"expresss": "1.0.0"}}`)
+	write(t, dir, ".venv/lib/python3.11/site-packages/PyYAML-6.0.1.dist-info/top_level.txt", "_yaml\nyaml\n")
 	c := New(Options{Typosquat: typosquat.New(map[string][]string{"npm": {"express"}, "PyPI": {"requests"}}), RegistryOff: "offline"})
 	d := NewDetector(c)
 	tests := []struct {
@@ -44,6 +45,8 @@ func TestDetector(t *testing.T) {
 		{"new code imports", airlock.Event{Kind: airlock.KindCode, Cwd: dir, Path: filepath.Join(dir, "app.py"),
 			Content: "import requests\nimport reqeusts\n"},
 			[]string{"deps.undeclared-import " + filepath.Join(dir, "app.py") + ":2:1", "deps.typosquat PyPI/reqeusts", "deps.not-checked -/-"}, ""},
+		{"installed in the project virtualenv", airlock.Event{Kind: airlock.KindCode, Cwd: dir, Path: filepath.Join(dir, "tool.py"),
+			Content: "import yaml\nimport requests\n"}, nil, ""}, // yaml is installed, requests declared: nothing new
 		{"broken manifest", airlock.Event{Kind: airlock.KindCode, Cwd: dir, Path: "package.json", Content: "{"}, nil, "package.json:1"},
 		{"other file", airlock.Event{Kind: airlock.KindCode, Cwd: dir, Path: "README.md", Content: "x"}, nil, ""},
 	}

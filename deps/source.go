@@ -41,6 +41,9 @@ type dirDecl struct {
 	goMods  []string        // module paths required or defined in go.mod
 	has     map[string]bool // ecosystems with a manifest here
 	nodeDir bool            // node_modules exists
+	// pyInstalled holds import names and distributions installed in a
+	// virtualenv in this folder (.venv, venv), from *.dist-info.
+	pyInstalled map[string]bool
 }
 
 func newDeclared() *declared { return &declared{byDir: map[string]*dirDecl{}} }
@@ -85,7 +88,40 @@ func (d *declared) dir(dir string) *dirDecl {
 	if st, err := os.Stat(filepath.Join(dir, "node_modules")); err == nil && st.IsDir() {
 		dd.nodeDir = true
 	}
+	dd.pyInstalled = venvInstalled(dir)
 	return dd
+}
+
+// maxDistInfo bounds the installed distributions read from one virtualenv.
+const maxDistInfo = 5000
+
+// venvInstalled lists what a project virtualenv provides: each
+// distribution's normalised name and the import names in its
+// top_level.txt (or, without one, the distribution name itself).
+func venvInstalled(dir string) map[string]bool {
+	var infos []string
+	for _, venv := range []string{".venv", "venv", "env"} {
+		m, _ := filepath.Glob(filepath.Join(dir, venv, "lib", "python*", "site-packages", "*.dist-info"))
+		infos = append(infos, m...)
+	}
+	if len(infos) == 0 {
+		return nil
+	}
+	out := map[string]bool{}
+	for i, info := range infos {
+		if i >= maxDistInfo {
+			break
+		}
+		base := strings.TrimSuffix(filepath.Base(info), ".dist-info")
+		name, _, _ := strings.Cut(base, "-") // NAME-VERSION, with - in names written as _
+		out["dist\x00"+manifest.NormalizePyPI(name)] = true
+		if b, err := os.ReadFile(filepath.Join(info, "top_level.txt")); err == nil && len(b) < 1<<16 {
+			for _, mod := range strings.Fields(string(b)) {
+				out["mod\x00"+mod] = true
+			}
+		}
+	}
+	return out
 }
 
 func normName(eco, name string) string {
@@ -110,6 +146,12 @@ func (d *declared) lookup(dir, root string, imp imports.Import) (isDeclared, saw
 				if imp.Package == m || strings.HasPrefix(imp.Package, m+"/") {
 					return true, true
 				}
+			}
+		}
+		if imp.Ecosystem == manifest.PyPI && dd.pyInstalled != nil {
+			top, _, _ := strings.Cut(imp.Module, ".")
+			if dd.pyInstalled["mod\x00"+top] || dd.pyInstalled["dist\x00"+manifest.NormalizePyPI(imp.Package)] {
+				return true, true
 			}
 		}
 		if imp.Ecosystem == manifest.Npm && dd.nodeDir {
