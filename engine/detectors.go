@@ -5,6 +5,7 @@ import (
 
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/command"
+	"github.com/airlockhq/airlock/intent"
 	"github.com/airlockhq/airlock/prompt"
 	"github.com/airlockhq/airlock/secrets"
 )
@@ -36,5 +37,6 @@ func Detectors() []*airlock.Detector {
 		PromptDetector,
 		command.Detector,
 		secrets.Detector,
+		intent.Detector, // runs only on events that carry the user's task
 	}
 }
