@@ -40,8 +40,13 @@ def hello():
     page = render_template_string("<h1>Hello " + name + "</h1>")
     # ok: python-flask-render-template-string
     page2 = render_template_string("<h1>Hello {{ name }}</h1>", name=name)
+    tpl = "<p>" + name + "</p>"
+    # ruleid: python-flask-render-template-string
+    page3 = render_template_string(tpl)
+    # ok: python-flask-render-template-string
+    page4 = jinja_env.from_string(source)
     # ruleid: python-html-response-from-request
-    return f"<p>Results for {request.args.get('q')}</p>" + page + page2
+    return f"<p>Results for {request.args.get('q')}</p>" + page + page2 + page3 + page4
 
 
 @app.route("/safe")
@@ -75,6 +80,8 @@ def login():
     resp.set_cookie("session", "abc", secure=False, httponly=True)
     # ok: python-cookie-insecure
     resp.set_cookie("session", "abc", secure=True, httponly=True, samesite="Lax")
+    # ok: python-cookie-insecure
+    jar.set_cookie(cookie)
     return resp
 
 
@@ -95,14 +102,16 @@ def comment(request, text):
     # ruleid: python-mark-safe-dynamic
     html = mark_safe("<b>%s</b>" % text)
     # ruleid: python-mark-safe-dynamic
-    snippet = Markup(text)
+    snippet = Markup(f"<i>{text}</i>")
+    # ok: python-mark-safe-dynamic
+    passthrough = Markup(text)
     # ok: python-mark-safe-dynamic
     fixed = mark_safe("<br>")
     # ok: python-mark-safe-dynamic
     good = mark_safe(format_html("<b>{}</b>", text))
     # ruleid: python-open-redirect
     back = HttpResponseRedirect(request.GET.get("next", "/"))
-    return html, snippet, fixed, good, back, HttpResponse, dj_redirect
+    return html, snippet, passthrough, fixed, good, back, HttpResponse, dj_redirect
 
 
 # ruleid: python-django-csrf-exempt
