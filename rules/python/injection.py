@@ -88,6 +88,8 @@ def queries(cursor, conn, name, uid, table):
     logger.execute("x" + name)
     # ok: python-sql-string-built
     runner.execute("step %d" % uid)
+    # ok: python-sql-string-built
+    cursor.execute(f"SELECT * FROM users WHERE id = ?", (uid,))
 
 
 def query_in_variable(db, email, uid):
@@ -101,6 +103,9 @@ def query_in_variable(db, email, uid):
     if uid:
         # ruleid: python-sql-query-built-in-variable
         return db.execute(query)
+    plain = f"SELECT id FROM users WHERE email = ?"
+    # ok: python-sql-query-built-in-variable
+    db.execute(plain, (email,))
     safe = "SELECT id FROM users WHERE email = ?"
     # ok: python-sql-query-built-in-variable
     db.execute(safe, (email,))
