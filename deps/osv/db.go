@@ -2,6 +2,7 @@ package osv
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -56,7 +57,25 @@ func Build(ctx context.Context, zipPath, eco, source, dir string, now time.Time)
 	}
 	defer zr.Close()
 	meta := &Meta{Ecosystem: eco, Source: source, Built: now.UTC()}
-	byKey := map[string][][]byte{}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".build-"+filepath.Base(dir)+"-")
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	// Records go to a spill file as they are read; memory holds only a
+	// reference per advisory, so building stays small for any archive.
+	spill, err := os.Create(filepath.Join(tmp, "spill"))
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	defer spill.Close()
+	sw := bufio.NewWriterSize(spill, 1<<20)
+	var refs []recordRef
+	keys := map[string]string{} // interned: many advisories share a package
+	var off int64
 	for i, f := range zr.File {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -81,24 +100,29 @@ func Build(ctx context.Context, zipPath, eco, source, dir string, now time.Time)
 			if err != nil {
 				continue
 			}
-			byKey[r.key] = append(byKey[r.key], b)
+			if _, err := sw.Write(b); err != nil {
+				return nil, fmt.Errorf("build index: %w", err)
+			}
+			k, ok := keys[r.key]
+			if !ok {
+				keys[r.key], k = r.key, r.key
+			}
+			refs = append(refs, recordRef{key: k, off: off, n: int32(len(b))})
+			off += int64(len(b))
 		}
 	}
 	if meta.Records == 0 && meta.Skipped > 0 {
 		return nil, fmt.Errorf("OSV archive %s: none of its %d records could be read (first: %s)", zipPath, meta.Skipped, meta.SkipSample[0])
 	}
-	meta.Packages = len(byKey)
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	if err := sw.Flush(); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".build-"+filepath.Base(dir)+"-")
-	if err != nil {
-		return nil, fmt.Errorf("build index: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	if err := writeIndex(tmp, byKey); err != nil {
+	meta.Packages = len(keys)
+	if err := writeIndex(tmp, spill, refs); err != nil {
 		return nil, err
 	}
+	spill.Close()
+	os.Remove(spill.Name())
 	mb, _ := json.MarshalIndent(meta, "", "  ")
 	if err := os.WriteFile(filepath.Join(tmp, "meta.json"), mb, 0o644); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
@@ -283,45 +307,68 @@ func Key(eco, name string) string {
 	return eco + "\x00" + name
 }
 
-func writeIndex(dir string, byKey map[string][][]byte) error {
-	keys := make([]string, 0, len(byKey))
-	for k := range byKey {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+// recordRef locates one advisory in the spill file.
+type recordRef struct {
+	key string
+	off int64
+	n   int32
+}
+
+func writeIndex(dir string, spill *os.File, refs []recordRef) error {
+	sort.SliceStable(refs, func(i, j int) bool { return refs[i].key < refs[j].key })
 	data, err := os.Create(filepath.Join(dir, "data.bin"))
 	if err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}
 	defer data.Close()
-	var idx bytes.Buffer
+	dw := bufio.NewWriterSize(data, 1<<20)
+	var idx, keyBlob bytes.Buffer
 	idx.WriteString(magic)
-	binary.Write(&idx, binary.LittleEndian, uint32(len(keys)))
-	var keyBlob bytes.Buffer
+	var count uint32
+	var entries []byte
 	var off uint64
-	entries := make([]byte, 0, entrySize*len(keys))
-	for _, k := range keys {
-		var rec bytes.Buffer
-		rec.WriteByte('[')
-		for i, b := range byKey[k] {
-			if i > 0 {
-				rec.WriteByte(',')
-			}
-			rec.Write(b)
+	var buf []byte
+	for i := 0; i < len(refs); {
+		j := i
+		for j < len(refs) && refs[j].key == refs[i].key {
+			j++
 		}
-		rec.WriteByte(']')
-		if _, err := data.Write(rec.Bytes()); err != nil {
+		start := off
+		dw.WriteByte('[')
+		off++
+		for k := i; k < j; k++ {
+			if k > i {
+				dw.WriteByte(',')
+				off++
+			}
+			if cap(buf) < int(refs[k].n) {
+				buf = make([]byte, refs[k].n)
+			}
+			b := buf[:refs[k].n]
+			if _, err := spill.ReadAt(b, refs[k].off); err != nil {
+				return fmt.Errorf("build index: %w", err)
+			}
+			dw.Write(b)
+			off += uint64(len(b))
+		}
+		if err := dw.WriteByte(']'); err != nil {
 			return fmt.Errorf("build index: %w", err)
 		}
+		off++
 		var e [entrySize]byte
 		binary.LittleEndian.PutUint32(e[0:], uint32(keyBlob.Len()))
-		binary.LittleEndian.PutUint32(e[4:], uint32(len(k)))
-		binary.LittleEndian.PutUint64(e[8:], off)
-		binary.LittleEndian.PutUint32(e[16:], uint32(rec.Len()))
+		binary.LittleEndian.PutUint32(e[4:], uint32(len(refs[i].key)))
+		binary.LittleEndian.PutUint64(e[8:], start)
+		binary.LittleEndian.PutUint32(e[16:], uint32(off-start))
 		entries = append(entries, e[:]...)
-		keyBlob.WriteString(k)
-		off += uint64(rec.Len())
+		keyBlob.WriteString(refs[i].key)
+		count++
+		i = j
 	}
+	if err := dw.Flush(); err != nil {
+		return fmt.Errorf("build index: %w", err)
+	}
+	binary.Write(&idx, binary.LittleEndian, count)
 	idx.Write(entries)
 	idx.Write(keyBlob.Bytes())
 	if err := os.WriteFile(filepath.Join(dir, "index.bin"), idx.Bytes(), 0o644); err != nil {
