@@ -3,7 +3,10 @@ package prompt
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/airlockhq/airlock"
 )
@@ -66,8 +69,42 @@ func hiddenFinding(orig string, h Hidden, strict bool) airlock.Finding {
 		if strict {
 			f.Severity = airlock.High
 		}
+		if styledOnly(orig[h.Start:h.End]) {
+			// Mathematical, fullwidth or letter-like styled letters (𝓤, ９)
+			// look different from plain ones; the attack is letters that
+			// look the same (Cyrillic а for Latin a). Real code uses styled
+			// letters in strings, comments and test data.
+			f.Severity = airlock.Low
+			f.Message += " (styled compatibility characters, visibly different: low risk)"
+		}
 	}
 	return f
+}
+
+// styledOnly reports whether every non-ASCII letter or digit in word is a
+// compatibility variant that NFKC folds to ASCII (mathematical
+// alphanumerics, fullwidth forms, letter-like symbols).
+func styledOnly(word string) bool {
+	seen := false
+	for _, r := range word {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			continue
+		}
+		folded := norm.NFKC.String(string(r))
+		if folded == string(r) {
+			return false
+		}
+		for _, fr := range folded {
+			if fr >= utf8.RuneSelf {
+				return false
+			}
+		}
+		seen = true
+	}
+	return seen
 }
 
 // excerpt returns orig[start:end] with up to ctx bytes either side, on one

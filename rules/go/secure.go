@@ -84,13 +84,16 @@ func encrypt(key, msg []byte) {
 
 func perms(data []byte) {
 	// ruleid: go-file-world-writable
-	os.WriteFile("config.json", data, 0777)
+	os.Chmod("config.json", 0777)
+	f, _ := os.Open("cache")
 	// ruleid: go-file-world-writable
+	f.Chmod(0o666)
+	// ok: go-file-world-writable
+	os.Chmod("config.json", 0o600)
+	// ok: go-file-world-writable
 	os.MkdirAll("cache", 0o777)
 	// ok: go-file-world-writable
-	os.WriteFile("config.json", data, 0o600)
-	// ok: go-file-world-writable
-	os.MkdirAll("cache", 0o755)
+	os.WriteFile("config.json", data, 0o666)
 }
 
 func temp(data []byte) {
