@@ -54,6 +54,9 @@ type Language struct {
 	// Imports returns local name -> dotted name aliases created by the
 	// file's imports (import subprocess as sp: "sp" -> "subprocess").
 	Imports func(t *Tree) map[string]string
+	// PatternFallback parses patterns that are not valid in this grammar
+	// (JSX patterns in a rule for typescript, which also covers tsx).
+	PatternFallback *Language
 	// Normalize rewrites grammar ambiguities in place after parsing, so
 	// patterns and code that mean the same thing get the same shape.
 	Normalize func(t *Tree)

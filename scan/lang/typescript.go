@@ -19,7 +19,10 @@ var TypeScript = &Language{
 	Sequences:   jsBlocks,
 	Wrappers:    jsWrappers,
 	Imports:     jsImports,
-	grammar:     func() unsafe.Pointer { return tstypescript.LanguageTypescript() },
+	// A JSX pattern in a typescript rule is meant for .tsx files; in .ts
+	// files it simply finds nothing.
+	PatternFallback: TSX,
+	grammar:         func() unsafe.Pointer { return tstypescript.LanguageTypescript() },
 }
 
 // TSX is TypeScript with JSX (.tsx files).

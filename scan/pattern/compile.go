@@ -39,6 +39,7 @@ var (
 // Pattern is a compiled pattern for one language.
 type Pattern struct {
 	Source string
+	key    string // the rewritten text: equal keys match identically
 	lang   *lang.Language
 	root   *pnode   // a single-node pattern, or
 	seq    []*pnode // a statement sequence
@@ -88,6 +89,14 @@ func Compile(l *lang.Language, src string) (*Pattern, error) {
 			firstErr = err
 		}
 	}
+	if fb := l.PatternFallback; fb != nil {
+		if p, err := Compile(fb, src); err == nil {
+			// Its node kinds do not occur in l's trees, so it matches nothing
+			// there; compiling it keeps a rule for both grammars loadable.
+			p.lang = l
+			return p, nil
+		}
+	}
 	return nil, firstErr
 }
 
@@ -133,7 +142,7 @@ func compileWith(l *lang.Language, src, rewritten string) (*Pattern, error) {
 			}
 			continue
 		}
-		p := &Pattern{Source: src, lang: l}
+		p := &Pattern{Source: src, key: rewritten, lang: l}
 		if err := p.extract(tree, uint32(off), uint32(off+len(rewritten))); err != nil {
 			if firstErr == nil {
 				firstErr = err

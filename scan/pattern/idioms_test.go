@@ -68,3 +68,16 @@ func TestIdioms(t *testing.T) {
 		})
 	}
 }
+
+// A rule for typescript also runs on .tsx files, so its JSX patterns must
+// load for the typescript grammar too; there they find nothing.
+func TestJSXPatternInTypeScriptRule(t *testing.T) {
+	lines, _ := matchLines(t, "typescript", "<div dangerouslySetInnerHTML={$X} />", "const a: number = 1;\n")
+	if len(lines) != 0 {
+		t.Errorf("got matches %v in a .ts file", lines)
+	}
+	lines, _ = matchLines(t, "tsx", "<div dangerouslySetInnerHTML={$X} />", "const a = <div dangerouslySetInnerHTML={h} />;\n")
+	if len(lines) != 1 {
+		t.Errorf("tsx: got %v, want one match", lines)
+	}
+}

@@ -17,6 +17,9 @@ type File struct {
 	named   []*lang.Node
 	aliases map[string]string
 	aliased bool
+	// found caches matches by pattern text: rules repeat patterns
+	// ($FN($X, ...), "$Q = $E\n..."), within a rule and across rules.
+	found map[string][]Match
 }
 
 // NewFile indexes a parsed tree.
@@ -125,6 +128,21 @@ type cont func(*Bindings) bool
 // Find returns every match of p in f, in source order, at most one per
 // node (or per statement run for sequence patterns).
 func (p *Pattern) Find(ctx context.Context, f *File) ([]Match, error) {
+	if ms, ok := f.found[p.key]; ok && p.key != "" {
+		return ms[:len(ms):len(ms)], nil
+	}
+	ms, err := p.find(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if f.found == nil {
+		f.found = map[string][]Match{}
+	}
+	f.found[p.key] = ms
+	return ms[:len(ms):len(ms)], nil
+}
+
+func (p *Pattern) find(ctx context.Context, f *File) ([]Match, error) {
 	m := &matcher{ctx: ctx, f: f, l: f.Tree.Lang, src: f.Tree.Src}
 	var out []Match
 	if p.seq != nil {
