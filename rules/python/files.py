@@ -67,3 +67,13 @@ def store(user, password):
     # ok: python-password-fast-hash
     checksum = hashlib.sha256(user.avatar).hexdigest()
     return digest, checksum
+
+
+def upload(file, upload_dir):
+    # ruleid: python-upload-filename-path
+    file.save(os.path.join(upload_dir, file.filename))
+    # ruleid: python-upload-filename-path
+    target = Path(upload_dir) / file.filename
+    # ok: python-upload-filename-path
+    file.save(os.path.join(upload_dir, secure_filename(file.filename)))
+    return target
