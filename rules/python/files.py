@@ -76,4 +76,6 @@ def upload(file, upload_dir):
     target = Path(upload_dir) / file.filename
     # ok: python-upload-filename-path
     file.save(os.path.join(upload_dir, secure_filename(file.filename)))
-    return target
+    # ok: python-upload-filename-path
+    source = open(self.code.filename)
+    return target, source
