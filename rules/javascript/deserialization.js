@@ -31,6 +31,10 @@ function toB64(s) {
 const b1 = Buffer.from(s, 'utf8');
 // ok: js-buffer-constructor
 const b2 = new Buffer('constant');
+// ok: js-buffer-constructor
+const b3 = new Buffer([0xe6, 0x88, 0x91]);
+// ruleid: js-buffer-constructor
+const b4 = new Buffer(16);
 
 // ruleid: js-buffer-alloc-unsafe
 const scratch = Buffer.allocUnsafe(len);
