@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/airlockhq/airlock/audit"
 	"github.com/airlockhq/airlock/config"
 	"github.com/airlockhq/airlock/deps"
+	"github.com/airlockhq/airlock/deps/osv"
 	"github.com/airlockhq/airlock/engine"
 	"github.com/airlockhq/airlock/scan"
 	"github.com/airlockhq/airlock/source"
@@ -139,12 +141,19 @@ func (a *app) decideHook(ctx context.Context, h *hookReply, f *hookFlags) (airlo
 	}
 	defer log.Close()
 	// Dependencies are checked offline inline (typosquats, pinning, the
-	// local OSV database, cached registry answers): a hook must not wait on
-	// the network. `airlock deps --online` asks the registries.
-	rf := registryFlags{cacheTTL: 24 * time.Hour, parallel: 8, maxDBAge: 7 * 24 * time.Hour, timeout: 2 * time.Second}
-	dopt, err := rf.options(ctx)
-	if err != nil {
-		return airlock.Verdict{}, err
+	// local OSV database): a hook must not wait on the network or on
+	// registry discovery (which runs `npm config` and `go env`).
+	// `airlock deps --online` asks the registries.
+	dopt := deps.Options{RegistryOff: "hooks check offline; run `airlock deps --online` for registry checks"}
+	if dir, err := deps.DefaultCacheDir(); err == nil {
+		osvDir := filepath.Join(dir, "osv")
+		if len(osv.Ecosystems(osvDir)) == 0 {
+			dopt.VulnsOff = "no local OSV database in " + osvDir + "; run `airlock db update`"
+		} else {
+			db := osv.Open(osvDir)
+			db.MaxAge = 7 * 24 * time.Hour
+			dopt.Vulns = db
+		}
 	}
 	eng := &engine.Engine{
 		Detectors: append(engine.Detectors(), engine.DepsDetector(deps.New(dopt))),

@@ -71,3 +71,21 @@ func BenchmarkHookRoundTripBash(b *testing.B) {
 	benchHook(b, map[string]any{"session_id": "bench", "hook_event_name": "PreToolUse", "tool_name": "Bash",
 		"tool_input": map[string]any{"command": "go test ./... && git status --short | head -20"}})
 }
+
+// BenchmarkHookInProcessBash measures the work of one hook call without
+// process start-up (policy load, detectors, audit append), to tell the two
+// apart: go test -run '^$' -bench HookInProcess -cpuprofile cpu.out ./cmd/airlock
+func BenchmarkHookInProcessBash(b *testing.B) {
+	dir := b.TempDir()
+	os.MkdirAll(filepath.Join(dir, ".git"), 0o755)
+	b.Setenv("HOME", b.TempDir())
+	b.Setenv("AIRLOCK_AUDIT", filepath.Join(dir, "audit.db"))
+	in, _ := json.Marshal(map[string]any{"session_id": "bench", "cwd": dir, "hook_event_name": "PreToolUse", "tool_name": "Bash",
+		"tool_input": map[string]any{"command": "go test ./... && git status --short | head -20"}})
+	for i := 0; i < b.N; i++ {
+		var out, errb bytes.Buffer
+		if code := run([]string{"hook", "claude-code"}, bytes.NewReader(in), &out, &errb); code != 0 {
+			b.Fatalf("exit %d: %s", code, errb.String())
+		}
+	}
+}
