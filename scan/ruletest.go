@@ -27,6 +27,17 @@ var annotation = regexp.MustCompile(`(?:#|//|/\*)\s*(ruleid|ok):\s*([A-Za-z0-9_.
 // report lists each test file and each failure; err is non-nil when
 // anything failed.
 func TestRules(ctx context.Context, dir string) (string, error) {
+	return testRules(ctx, dir, false)
+}
+
+// UpdateFixed runs the rule tests like TestRules but writes each
+// TESTFILE.fixed from the fixes the matches carry instead of comparing,
+// for test files with at least one fix; it reports like TestRules.
+func UpdateFixed(ctx context.Context, dir string) (string, error) {
+	return testRules(ctx, dir, true)
+}
+
+func testRules(ctx context.Context, dir string, update bool) (string, error) {
 	files, err := ruleFiles(dir)
 	if err != nil {
 		return "", err
@@ -59,7 +70,7 @@ func TestRules(ctx context.Context, dir string) (string, error) {
 		eng := New(rs)
 		eng.ignorePaths = true
 		for _, tf := range tests {
-			n, err := checkTestFile(ctx, eng, rs, tf, covered, fail)
+			n, err := checkTestFile(ctx, eng, rs, tf, covered, fail, update)
 			if err != nil {
 				return "", err
 			}
@@ -107,7 +118,7 @@ type expectKey struct {
 
 // checkTestFile returns the number of expected matches, or -1 when the
 // file failed.
-func checkTestFile(ctx context.Context, eng *Engine, rs []*Rule, tf string, covered map[string]bool, fail func(string, ...any)) (int, error) {
+func checkTestFile(ctx context.Context, eng *Engine, rs []*Rule, tf string, covered map[string]bool, fail func(string, ...any), update bool) (int, error) {
 	src, err := os.ReadFile(tf)
 	if err != nil {
 		return 0, fmt.Errorf("read test file: %w", err)
@@ -167,7 +178,12 @@ func checkTestFile(ctx context.Context, eng *Engine, rs []*Rule, tf string, cove
 	if !ok {
 		return -1, nil
 	}
-	if err := checkFixed(tf, src, fs); err != nil {
+	if update {
+		if err := writeFixed(tf, src, fs); err != nil {
+			fail("%v", err)
+			return -1, nil
+		}
+	} else if err := checkFixed(tf, src, fs); err != nil {
 		fail("%v", err)
 		return -1, nil
 	}
@@ -190,6 +206,25 @@ func checkFixed(tf string, src []byte, findings []airlock.Finding) error {
 	}
 	if !bytes.Equal(got, want) {
 		return fmt.Errorf("%s: applying the fixes does not give %s.fixed:\n%s", tf, filepath.Base(tf), firstDiff(string(want), string(got)))
+	}
+	return nil
+}
+
+// writeFixed writes TESTFILE.fixed when any finding has a fix.
+func writeFixed(tf string, src []byte, findings []airlock.Finding) error {
+	has := false
+	for _, f := range findings {
+		has = has || f.Fix != nil
+	}
+	if !has {
+		return nil
+	}
+	got, err := ApplyFixes(src, findings)
+	if err != nil {
+		return fmt.Errorf("%s: %w", tf, err)
+	}
+	if err := os.WriteFile(tf+".fixed", got, 0o644); err != nil {
+		return fmt.Errorf("write fixed file: %w", err)
 	}
 	return nil
 }

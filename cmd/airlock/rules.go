@@ -28,20 +28,27 @@ match, "ok: ID" before code that must not.`,
 }
 
 func (a *app) rulesTestCmd() *cobra.Command {
-	return &cobra.Command{
+	var update bool
+	c := &cobra.Command{
 		Use:   "test DIR...",
 		Short: "Check rule files against their annotated test files",
 		Long: `Runs every rule file under each DIR against the test files next to it and
 fails on any missing or extra match, and on rules without a positive test.
+When TESTFILE.fixed exists, the test file with every fix applied must equal it.
 
 Exit codes: 0 all tests pass, 1 some failed, 2 a directory could not be read.`,
 		Example: `  airlock rules test rules/
-  airlock rules test my-rules/python`,
+  airlock rules test my-rules/python
+  airlock rules test --update-fixed my-rules/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			failed := false
+			run := scan.TestRules
+			if update {
+				run = scan.UpdateFixed
+			}
 			for _, dir := range args {
-				rep, err := scan.TestRules(cmd.Context(), dir)
+				rep, err := run(cmd.Context(), dir)
 				fmt.Fprint(a.stdout, rep)
 				var fe *scan.RuleTestError
 				switch {
@@ -58,6 +65,8 @@ Exit codes: 0 all tests pass, 1 some failed, 2 a directory could not be read.`,
 			return nil
 		},
 	}
+	c.Flags().BoolVar(&update, "update-fixed", false, "write each TESTFILE.fixed from the fixes instead of comparing")
+	return c
 }
 
 func (a *app) rulesListCmd() *cobra.Command {
