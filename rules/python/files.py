@@ -4,6 +4,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from fastapi.responses import FileResponse
 from flask import request, send_file, send_from_directory
 from werkzeug.utils import secure_filename
 
@@ -18,11 +19,13 @@ def read_report():
     # ruleid: python-path-traversal-request
     with open("/srv/reports/" + name) as f:
         data = f.read()
+    # ruleid: python-path-traversal-request
+    joined = os.path.join("/srv/reports", name)
     # ok: python-path-traversal-request
     safe = os.path.join("/srv/files", secure_filename(request.args["name"]))
     # ok: python-path-traversal-request
     other = send_from_directory("/srv/files", request.args["name"])
-    return data, safe, other
+    return data, safe, other, joined
 
 
 def unpack(archive, dest):
@@ -79,3 +82,33 @@ def upload(file, upload_dir):
     # ok: python-upload-filename-path
     source = open(self.code.filename)
     return target, source
+
+
+@router.get("/files/{name}")
+async def read_file(name: str, user=Depends(current_user)):
+    # ruleid: python-route-param-path
+    return FileResponse(os.path.join("/srv/files", name))
+
+
+@app.route("/docs/<page>")
+def docs(page: str):
+    # ruleid: python-route-param-path
+    with open("/srv/docs/" + page) as f:
+        return f.read()
+
+
+@app.route("/raw/<name>")
+def raw(name):
+    # ruleid: python-route-param-path
+    return send_file(os.path.join("/srv/raw", name))
+
+
+@app.route("/safe/<name>")
+def safe_docs(name: str):
+    # ok: python-route-param-path
+    return send_from_directory("/srv/docs", name)
+
+
+def helper(name: str):
+    # ok: python-route-param-path
+    return open(name)
