@@ -50,3 +50,32 @@ fs.writeFileSync(keyPath, key, { mode: 0o666 });
 fs.writeFileSync(keyPath, key, { mode: 0o600 });
 // ok: js-permissive-file-mode
 fs.chmodSync(script, 0o755);
+
+app.get('/files/:name', (req, res) => {
+  const filePath = path.join(__dirname, 'uploads', req.params.name);
+  // ruleid: js-path-traversal-request
+  res.sendFile(filePath);
+});
+
+app.get('/read', async (req, res) => {
+  const { file } = req.query;
+  // ruleid: js-path-traversal-request
+  const text = await fs.promises.readFile(path.resolve('data', file), 'utf8');
+  res.type('text').send(text);
+});
+
+app.get('/safe/:name', (req, res) => {
+  const base = path.resolve(__dirname, 'uploads');
+  const target = path.resolve(base, req.params.name);
+  if (!target.startsWith(base + path.sep)) {
+    return res.sendStatus(403);
+  }
+  // ok: js-path-traversal-request
+  res.sendFile(target);
+});
+
+app.get('/safe2/:name', (req, res) => {
+  const name = path.basename(req.params.name);
+  // ok: js-path-traversal-request
+  res.sendFile(path.join(__dirname, 'uploads', name));
+});

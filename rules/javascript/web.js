@@ -191,3 +191,49 @@ app.get('/proxy', async (req, res) => {
   const r4 = await axios.get(`${API_BASE}/items/${req.params.id}`);
   res.json([r.data, r2.status, r3.status, r4.data]);
 });
+
+app.post('/webhook-test', async (req, res) => {
+  const { callbackUrl } = req.body;
+  // ruleid: js-ssrf-request-url
+  const r = await axios.post(callbackUrl, { ok: true });
+  const target = req.query.target;
+  try {
+    // ruleid: js-ssrf-request-url
+    const page = await fetch(`${target}/status`, { method: 'GET' });
+    res.send(await page.text());
+  } catch (e) {
+    res.sendStatus(502);
+  }
+  // ruleid: js-ssrf-request-url
+  http.request({ method: 'GET', host: target, path: '/' }, onRes).end();
+  const fixed = 'https://status.example.com/health';
+  // ok: js-ssrf-request-url
+  const s = await fetch(fixed);
+  res.json([r.status, s.status]);
+});
+
+app.get('/greet', (req, res) => {
+  const { name } = req.query;
+  const html = `<html><body><h1>Welcome, ${name}!</h1></body></html>`;
+  // ruleid: js-express-reflected-xss
+  res.send(html);
+});
+
+app.get('/echo', (req, res) => {
+  const msg = req.query.msg;
+  // ruleid: js-express-reflected-xss
+  res.send(msg);
+  // ok: js-express-reflected-xss
+  res.send(req.body);
+});
+
+app.get('/sso/callback', (req, res) => {
+  const returnUrl = req.query.returnUrl || '/';
+  if (req.session.user) {
+    // ruleid: js-open-redirect
+    return res.redirect(returnUrl);
+  }
+  const page = '/login';
+  // ok: js-open-redirect
+  res.redirect(page);
+});
