@@ -2,6 +2,7 @@ import socket
 import urllib.request
 import xml.etree.ElementTree as ET
 
+import httpx
 import requests
 from flask import request
 from lxml import etree
@@ -41,3 +42,23 @@ def serve(app):
     s.bind(("127.0.0.1", 8080))
     # ruleid: python-bind-all-interfaces
     app.run(host="0.0.0.0", port=80)
+
+
+@app.get("/preview")
+async def preview(url: str):
+    async with httpx.AsyncClient() as client:
+        # ruleid: python-route-param-url
+        r = await client.get(url)
+    return r.text
+
+
+@app.route("/fetch/<path:target>")
+def fetch(target):
+    # ruleid: python-route-param-url
+    return requests.get("http://" + target, timeout=5).text
+
+
+@app.route("/status/<name>")
+def status(name):
+    # ok: python-route-param-url
+    return requests.get("https://status.example.com/api", params={"name": name}, timeout=5).text
