@@ -159,3 +159,35 @@ function tpl(req, res) {
   // ok: js-template-injection
   res.send(ejs.render(fs.readFileSync('views/a.ejs', 'utf8'), { name: req.query.name }));
 }
+
+const util = require('util');
+const execAsync = util.promisify(child_process.exec);
+
+async function gitLog(ref) {
+  // ruleid: js-child-process-exec
+  const { stdout } = await execAsync(`git log --oneline ${ref}`);
+  // ok: js-child-process-exec
+  const { stdout: v } = await execAsync('git --version');
+  return stdout + v;
+}
+
+function shells(req) {
+  // ruleid: js-shell-c-dynamic
+  spawn('sh', ['-c', `ping -c 1 ${req.query.host}`]);
+  // ruleid: js-shell-c-dynamic
+  cp.execFile('/bin/bash', ['-lc', 'x', '-c', cmd]);
+  // ok: js-shell-c-dynamic
+  spawn('sh', ['-c', 'echo hello']);
+  // ok: js-shell-c-dynamic
+  spawn('ping', ['-c', '1', req.query.host]);
+}
+
+async function raw(knex, sequelize, req) {
+  // ruleid: js-sql-raw-fragment
+  const rows = await knex('users').whereRaw(`name = '${req.query.name}'`);
+  // ruleid: js-sql-raw-fragment
+  const order = sequelize.literal('price ' + req.query.dir);
+  // ok: js-sql-raw-fragment
+  const rows2 = await knex('users').whereRaw('name = ?', [req.query.name]);
+  return [rows, order, rows2];
+}
