@@ -11,15 +11,31 @@ import (
 	"github.com/airlockhq/airlock/scan"
 )
 
-// builtinScanner compiles the built-in rules once per process, lazily:
-// a hook process that sees only a shell command never pays for them.
-var builtinScanner = sync.OnceValues(func() (*scan.Engine, error) {
-	rules, err := scan.Builtin()
-	if err != nil {
-		return nil, err
+// scanners holds one engine per language, each loading only that
+// language's built-in rules the first time it is needed: a hook process
+// that sees only a shell command, or one Python file, never pays for the
+// other packs.
+var (
+	scannersMu sync.Mutex
+	scanners   = map[string]func() (*scan.Engine, error){}
+)
+
+func builtinScanner(lang string) (*scan.Engine, error) {
+	scannersMu.Lock()
+	get, ok := scanners[lang]
+	if !ok {
+		get = sync.OnceValues(func() (*scan.Engine, error) {
+			rules, err := scan.BuiltinFor(lang)
+			if err != nil {
+				return nil, err
+			}
+			return scan.New(rules), nil
+		})
+		scanners[lang] = get
 	}
-	return scan.New(rules), nil
-})
+	scannersMu.Unlock()
+	return get()
+}
 
 // CodeDetector checks a file as it will be after a write or edit: the
 // static-analysis rules for its language, and hidden text and injected
@@ -44,7 +60,7 @@ to write, plus the hidden-text checks that apply to its kind of file.`,
 		if lang == "" {
 			return nil // no grammar for this file type: nothing more to run
 		}
-		eng, err := builtinScanner()
+		eng, err := builtinScanner(lang)
 		if err != nil {
 			return fmt.Errorf("built-in rules: %w", err)
 		}

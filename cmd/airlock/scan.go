@@ -141,7 +141,7 @@ func (a *app) runScan(ctx context.Context, args []string, f *scanFlags) error {
 	// Rules.
 	var rules []*scan.Rule
 	if !f.noBuiltin {
-		b, err := scan.Builtin()
+		b, err := builtinRules(args, stdin, f.lang)
 		if err != nil {
 			return fmt.Errorf("built-in rules: %w", err)
 		}
@@ -358,6 +358,29 @@ func absPath(p string) string {
 		return filepath.Join(dir, filepath.Base(abs))
 	}
 	return abs
+}
+
+// builtinRules loads only the rule packs a run can use when it is given
+// files (or stdin) rather than directories: a cold one-file scan, as in an
+// editor or a hook, then pays only for its own language.
+func builtinRules(args []string, stdin bool, forced string) ([]*scan.Rule, error) {
+	if stdin {
+		return scan.BuiltinFor(forced)
+	}
+	var langs []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil || st.IsDir() {
+			return scan.Builtin()
+		}
+		if l := scan.LanguageFor(a); l != "" {
+			langs = append(langs, l)
+		}
+	}
+	if len(langs) == 0 {
+		return nil, nil
+	}
+	return scan.BuiltinFor(langs...)
 }
 
 func languageNames() string {
