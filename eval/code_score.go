@@ -38,6 +38,8 @@ var codeCWEGroups = [][]string{
 	{"CWE-295", "CWE-297"},
 	{"CWE-614", "CWE-1004", "CWE-311"},
 	{"CWE-502", "CWE-915"},
+	{"CWE-276", "CWE-732", "CWE-281"},
+	{"CWE-1204", "CWE-329", "CWE-323"},
 }
 
 // codeCWEMatch reports whether the two CWE ids name the same weakness.
