@@ -237,3 +237,15 @@ app.get('/sso/callback', (req, res) => {
   // ok: js-open-redirect
   res.redirect(page);
 });
+
+async function cleartext() {
+  // ruleid: js-cleartext-http-request
+  const r = await fetch('http://api.example.com/v1/items');
+  // ruleid: js-cleartext-http-request
+  const sock = new WebSocket(`ws://chat.example.com/room/${room}`);
+  // ok: js-cleartext-http-request
+  const r2 = await fetch('https://api.example.com/v1/items');
+  // ok: js-cleartext-http-request
+  const r3 = await axios.get('http://localhost:3000/health');
+  return [r, sock, r2, r3];
+}
