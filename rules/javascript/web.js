@@ -249,3 +249,17 @@ async function cleartext() {
   const r3 = await axios.get('http://localhost:3000/health');
   return [r, sock, r2, r3];
 }
+
+const { BrowserWindow } = require('electron');
+function createWindow() {
+  const win = new BrowserWindow({
+    width: 800,
+    // ruleid: js-electron-insecure-web-preferences
+    webPreferences: { nodeIntegration: true, contextIsolation: false },
+  });
+  const safe = new BrowserWindow({
+    // ok: js-electron-insecure-web-preferences
+    webPreferences: { preload: path.join(__dirname, 'preload.js'), contextIsolation: true, sandbox: true },
+  });
+  return [win, safe];
+}
