@@ -81,9 +81,23 @@ async function sqlBuilt(req, conn) {
   // ruleid: js-sql-string-built
   const [rows] = await conn.execute(sql);
   let q = "SELECT * FROM items WHERE 1=1";
+  // ruleid: js-sql-fragment-appended
   q += " AND category = '" + req.query.cat + "'";
-  // ruleid: js-sql-string-built
+  if (req.query.max) {
+    // ruleid: js-sql-fragment-appended
+    q += ` AND price <= ${req.query.max}`;
+  }
   const items = await conn.query(q);
+  let safe = 'SELECT * FROM items WHERE 1=1';
+  const params = [];
+  if (req.query.cat) {
+    // ok: js-sql-fragment-appended
+    safe += ' AND category = ?';
+    params.push(req.query.cat);
+  }
+  let label = 'Items: ';
+  // ok: js-sql-fragment-appended
+  label += req.query.cat + ' only';
   const byId = "SELECT * FROM t WHERE id = " + req.params.id;
   // ruleid: js-sql-string-built
   return conn.query(byId);
