@@ -119,15 +119,7 @@ func TestGitChanges(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
 	}
-	root := t.TempDir()
-	run := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", root, "-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	run("init", "-q")
+	root, run := gitRepo(t)
 	write(t, root, "a.py", "one\ntwo\nthree\nfour\n")
 	write(t, root, "gone.py", "x\n")
 	run("add", ".")
@@ -159,15 +151,7 @@ func TestStaged(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
 	}
-	root := t.TempDir()
-	run := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", root, "-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	run("init", "-q")
+	root, run := gitRepo(t)
 	write(t, root, "a.py", "one\n")
 	run("add", "a.py")
 	// No commit yet: staged against the empty tree.
@@ -189,4 +173,20 @@ func TestStaged(t *testing.T) {
 	if s := ch[files[0].Path]; !s.Contains(2, 2) || s.Contains(1, 1) {
 		t.Errorf("changed lines %v", s)
 	}
+}
+
+// gitRepo makes an empty repository in a temp dir and returns a function
+// that runs git in it (failing the test on error).
+func gitRepo(t *testing.T) (string, func(args ...string)) {
+	t.Helper()
+	root := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", root, "-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	run("init", "-q")
+	return root, run
 }

@@ -53,15 +53,9 @@ type Payload struct {
 // Decode reads one payload. Truncated, malformed, oversized or empty
 // input is an error saying what was wrong.
 func Decode(r io.Reader) (*Payload, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxPayload+1))
+	data, err := ReadPayload(r)
 	if err != nil {
-		return nil, fmt.Errorf("read hook input: %w", err)
-	}
-	if len(data) > MaxPayload {
-		return nil, fmt.Errorf("hook input larger than %d bytes", MaxPayload)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, errors.New("empty hook input: expected one JSON object on stdin")
+		return nil, err
 	}
 	var p Payload
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -72,6 +66,22 @@ func Decode(r io.Reader) (*Payload, error) {
 		return nil, errors.New("hook input has no hook_event_name")
 	}
 	return &p, nil
+}
+
+// ReadPayload reads one hook payload from r, bounded by MaxPayload. Empty
+// and oversized input are errors: every agent sends one JSON object.
+func ReadPayload(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxPayload+1))
+	if err != nil {
+		return nil, fmt.Errorf("read hook input: %w", err)
+	}
+	if len(data) > MaxPayload {
+		return nil, fmt.Errorf("hook input larger than %d bytes", MaxPayload)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("empty hook input: expected one JSON object on stdin")
+	}
+	return data, nil
 }
 
 // Reader reads files the agent is about to change; tests and other

@@ -11,7 +11,6 @@
 package cursor
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,15 +55,9 @@ type Payload struct {
 
 // Decode reads one payload.
 func Decode(r io.Reader) (*Payload, error) {
-	data, err := io.ReadAll(io.LimitReader(r, claudecode.MaxPayload+1))
+	data, err := claudecode.ReadPayload(r)
 	if err != nil {
-		return nil, fmt.Errorf("read hook input: %w", err)
-	}
-	if len(data) > claudecode.MaxPayload {
-		return nil, fmt.Errorf("hook input larger than %d bytes", claudecode.MaxPayload)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, errors.New("empty hook input: expected one JSON object on stdin")
+		return nil, err
 	}
 	var p Payload
 	if err := json.Unmarshal(data, &p); err != nil {
