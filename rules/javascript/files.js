@@ -79,3 +79,10 @@ app.get('/safe2/:name', (req, res) => {
   // ok: js-path-traversal-request
   res.sendFile(path.join(__dirname, 'uploads', name));
 });
+
+app.get('/page/:name', (req, res) => {
+  // ruleid: js-path-traversal-request
+  res.render(req.params.name, { user: req.user });
+  // ok: js-path-traversal-request
+  res.render('page', { name: req.params.name });
+});
