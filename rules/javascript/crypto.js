@@ -75,10 +75,28 @@ const c6 = crypto.createCipheriv('aes-256-cbc', key, Buffer.alloc(16, 0));
 // ok: js-static-iv
 const c7 = crypto.createCipheriv('aes-256-gcm', key, crypto.randomBytes(12));
 
+function encryptFixed(key, data) {
+  const iv = Buffer.alloc(16, 0);
+  // ruleid: js-static-iv
+  const cipher = crypto.createCipheriv('aes-128-cbc', key, iv);
+  return Buffer.concat([cipher.update(data), cipher.final()]);
+}
+
+function encryptRandom(key, data) {
+  const iv = crypto.randomBytes(12);
+  // ok: js-static-iv
+  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+  return [iv, cipher.update(data), cipher.final()];
+}
+
 // ruleid: js-weak-rsa-key
 const kp = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 });
 // ok: js-weak-rsa-key
 const kp2 = crypto.generateKeyPairSync('rsa', { modulusLength: 4096 });
+// ruleid: js-weak-rsa-key
+const nk = new NodeRSA({ b: 1024 });
+// ok: js-weak-rsa-key
+const nk2 = new NodeRSA({ b: 3072 });
 
 // ruleid: js-pbkdf2-low-iterations
 const dk = crypto.pbkdf2Sync(password, salt, 1000, 32, 'sha256');

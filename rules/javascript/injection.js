@@ -140,6 +140,8 @@ function regex(req, words) {
   const re3 = new RegExp('^[a-z]+$', 'i');
   // ok: js-regexp-dynamic
   const re4 = new RegExp(/ab+c/, 'g');
+  // ok: js-regexp-dynamic
+  const re5 = new RegExp(_.escapeRegExp(req.query.q), 'i');
 }
 
 function ldap(client, req) {
@@ -163,6 +165,12 @@ function xp(doc, req) {
   const r = doc.evaluate(`//user[@id='${id}']`, doc, null, 0, null);
   // ok: js-xpath-built
   const all = xpath.select('//user', doc);
+  const query = `//student[username="${req.body.user}" and password="${req.body.pass}"]`;
+  // ruleid: js-xpath-built
+  const found = xpath.select(query, doc);
+  const fixedQuery = '//student[@active="true"]';
+  // ok: js-xpath-built
+  const active = xpath.select(fixedQuery, doc);
 }
 
 function tpl(req, res) {
