@@ -213,3 +213,15 @@ async function raw(knex, sequelize, req) {
   const rows2 = await knex('users').whereRaw('name = ?', [req.query.name]);
   return [rows, order, rows2];
 }
+
+function validators(input, email) {
+  // ruleid: js-regex-nested-quantifier
+  const wordsRe = /^(\w+\s?)*$/;
+  // ruleid: js-regex-nested-quantifier
+  const ok = /^([a-z0-9]+)+@example\.com$/.test(email);
+  // ok: js-regex-nested-quantifier
+  const simple = /^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/i.test(email);
+  // ok: js-regex-nested-quantifier
+  const groups = input.match(/(\d{3})-(\d{4})/);
+  return [wordsRe.test(input), ok, simple, groups];
+}
