@@ -148,6 +148,10 @@ app.use(errorhandler());
 app.set('env', 'development');
 // ok: js-debug-mode-enabled
 app.set('view engine', 'pug');
+if (process.env.NODE_ENV === 'development') {
+  // ok: js-debug-mode-enabled
+  app.use(errorhandler());
+}
 
 // ruleid: js-postmessage-wildcard-origin
 window.parent.postMessage({ type: 'token', token }, '*');
