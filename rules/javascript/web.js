@@ -106,6 +106,8 @@ app.use(session({
 // ok: js-session-hardcoded-secret
 app.use(session({ secret: process.env.SESSION_SECRET, cookie: { secure: true } }));
 // ruleid: js-session-hardcoded-secret
+app.use(session({ secret: process.env.SESSION_SECRET || 'fallback', cookie: { secure: true } }));
+// ruleid: js-session-hardcoded-secret
 app.use(cookieParser('s3cr3t-value'));
 
 function issue(user) {
@@ -114,6 +116,16 @@ function issue(user) {
 }
 // ok: js-jwt-hardcoded-secret
 const t2 = jwt.sign({ sub: 1 }, process.env.JWT_SECRET);
+
+const JWT_SECRET = process.env.JWT_SECRET || 'dev-secret';
+function issue2(user) {
+  // ruleid: js-jwt-hardcoded-secret
+  return jwt.sign({ sub: user.id }, JWT_SECRET, { expiresIn: '1h' });
+}
+function check2(token) {
+  // ruleid: js-jwt-hardcoded-secret
+  return jwt.verify(token, process.env.JWT_SECRET || 'changeme');
+}
 
 function auth(req) {
   const token = req.headers.authorization.split(' ')[1];
