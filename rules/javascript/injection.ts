@@ -26,3 +26,28 @@ export async function findUser(pool: Pool, name: string): Promise<unknown[]> {
   const handler = require(`./handlers/${name}`);
   return [res.rows, ok.rows, re, handler];
 }
+
+export class UserService {
+  constructor(private readonly repo: { query(sql: string): Promise<unknown>; createQueryBuilder(a: string): any }) {}
+
+  async byName(name: string): Promise<unknown> {
+    // ruleid: js-sql-string-built
+    return this.repo.query(`SELECT * FROM users WHERE name = '${name}'`);
+  }
+
+  async byEmail(email: string): Promise<unknown> {
+    return this.repo
+      .createQueryBuilder('user')
+      // ruleid: js-sql-query-builder-where-built
+      .where(`user.email = '${email}'`)
+      .getOne();
+  }
+
+  async byEmailSafe(email: string): Promise<unknown> {
+    return this.repo
+      .createQueryBuilder('user')
+      // ok: js-sql-query-builder-where-built
+      .where('user.email = :email', { email })
+      .getOne();
+  }
+}
