@@ -110,6 +110,14 @@ function sqlOk(req, db, pool, cache) {
   pool.query(`SELECT * FROM users`);
   // ok: js-sql-string-built
   cache.get("k" + req.params.id);
+  // ok: js-sql-string-built
+  apiClient.get('/users/' + req.params.id);
+  // ok: js-sql-string-built
+  redisClient.get(`session:${req.params.id}`);
+  // ok: js-sql-string-built
+  ctx.get('X-' + req.params.header);
+  // ruleid: js-sql-string-built
+  trx.raw('UPDATE accounts SET balance = balance - ' + req.body.amount + ' WHERE id = ?', [id]);
   const fixed = "SELECT * FROM users WHERE id = $1";
   // ok: js-sql-string-built
   pool.query(fixed, [req.params.id]);
