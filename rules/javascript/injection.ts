@@ -28,15 +28,15 @@ export async function findUser(pool: Pool, name: string): Promise<unknown[]> {
 }
 
 export class UserService {
-  constructor(private readonly repo: { query(sql: string): Promise<unknown>; createQueryBuilder(a: string): any }) {}
+  constructor(private readonly repository: { query(sql: string): Promise<unknown>; createQueryBuilder(a: string): any }) {}
 
   async byName(name: string): Promise<unknown> {
     // ruleid: js-sql-string-built
-    return this.repo.query(`SELECT * FROM users WHERE name = '${name}'`);
+    return this.repository.query(`SELECT * FROM users WHERE name = '${name}'`);
   }
 
   async byEmail(email: string): Promise<unknown> {
-    return this.repo
+    return this.repository
       .createQueryBuilder('user')
       // ruleid: js-sql-query-builder-where-built
       .where(`user.email = '${email}'`)
@@ -44,7 +44,7 @@ export class UserService {
   }
 
   async byEmailSafe(email: string): Promise<unknown> {
-    return this.repo
+    return this.repository
       .createQueryBuilder('user')
       // ok: js-sql-query-builder-where-built
       .where('user.email = :email', { email })

@@ -279,3 +279,11 @@ function createWindow() {
   });
   return [win, safe];
 }
+
+app.get('/probe', async (req, res) => {
+  const host = req.query.host;
+  const target = `http://${host}:8080/status`;
+  // ruleid: js-ssrf-request-url
+  const r = await fetch(target);
+  res.sendStatus(r.status);
+});
