@@ -1,7 +1,7 @@
 package command
 
 import (
-	"regexp"
+	"github.com/airlockhq/airlock/internal/lazyre"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -36,7 +36,7 @@ var (
 	composerValueOpts = setOf("-d", "--working-dir")
 )
 
-var pipSpecRe = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(===?|~=|!=|<=|>=|<|>)?\s*([^;,\s]*)`)
+var pipSpecRe = lazyre.New(`^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(===?|~=|!=|<=|>=|<|>)?\s*([^;,\s]*)`)
 
 // packages extracts the packages an install command adds and reports
 // installs from unreviewed sources.

@@ -1,9 +1,9 @@
 package command
 
 import (
+	"github.com/airlockhq/airlock/internal/lazyre"
 	"net/url"
 	"path"
-	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -176,7 +176,7 @@ func (a *analyzer) interpreter(f *frame, n syntax.Node, interp string, argv []st
 
 // codeStringRe finds shell commands passed as literal strings to
 // os.system, subprocess.*(…, shell=True) or child_process.exec*.
-var codeStringRe = regexp.MustCompile(`(os\.system|os\.popen|subprocess\.(?:run|call|check_call|check_output|Popen)|execSync|exec|system)\(\s*(?:"([^"\\]{1,1000})"|'([^'\\]{1,1000})')`)
+var codeStringRe = lazyre.New(`(os\.system|os\.popen|subprocess\.(?:run|call|check_call|check_output|Popen)|execSync|exec|system)\(\s*(?:"([^"\\]{1,1000})"|'([^'\\]{1,1000})')`)
 
 // dynamicCode flags code that is fetched or decoded at run time and handed
 // to an interpreter: sh -c "$(curl …)", bash <(curl …), eval "$(… | base64 -d)".
@@ -654,9 +654,9 @@ func (a *analyzer) mkfs(f *frame, n syntax.Node, name string) {
 }
 
 var (
-	setgidOnlyRe = regexp.MustCompile(`^(0?2[0-7]{3}|g\+s)$`)
-	setuidModeRe = regexp.MustCompile(`^([0-7]?[2467][0-7]{3}|[ugoa]*[+=][rwxXt]*s[rwxXst]*)$`)
-	worldModeRe  = regexp.MustCompile(`^(0?[0-7]?[0-7][0-7][67]|0?[0-7]?[0-7][0-7]2|[ugoa]*a[ugoa]*[+=]r?w|o[+=]r?w[x]?|[+=]rwx|a\+rwx)$`)
+	setgidOnlyRe = lazyre.New(`^(0?2[0-7]{3}|g\+s)$`)
+	setuidModeRe = lazyre.New(`^([0-7]?[2467][0-7]{3}|[ugoa]*[+=][rwxXt]*s[rwxXst]*)$`)
+	worldModeRe  = lazyre.New(`^(0?[0-7]?[0-7][0-7][67]|0?[0-7]?[0-7][0-7]2|[ugoa]*a[ugoa]*[+=]r?w|o[+=]r?w[x]?|[+=]rwx|a\+rwx)$`)
 )
 
 func (a *analyzer) chmod(f *frame, n syntax.Node, argv []string) {
@@ -854,7 +854,7 @@ func (a *analyzer) kill(f *frame, n syntax.Node, argv []string) {
 	}
 }
 
-var sqlDropRe = regexp.MustCompile(`(?i)\b(drop\s+(database|schema|table)|truncate\s+table|delete\s+from\s+\w+\s*(;|$))|db\.dropDatabase\(`)
+var sqlDropRe = lazyre.New(`(?i)\b(drop\s+(database|schema|table)|truncate\s+table|delete\s+from\s+\w+\s*(;|$))|db\.dropDatabase\(`)
 
 func (a *analyzer) sqlDrop(f *frame, n syntax.Node, argv []string) {
 	for _, x := range argv[1:] {
@@ -1021,7 +1021,7 @@ func (a *analyzer) netcat(f *frame, n syntax.Node, argv []string) {
 	}
 }
 
-var hostRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$|^\d+\.\d+\.\d+\.\d+$`)
+var hostRe = lazyre.New(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$|^\d+\.\d+\.\d+\.\d+$`)
 
 func hostLike(s string) bool {
 	return hostRe.MatchString(s) && !strings.HasSuffix(s, ".sh") && !strings.HasSuffix(s, ".txt")
@@ -1179,7 +1179,7 @@ func (a *analyzer) network(f *frame, n syntax.Node, argv []string, ws []word) {
 
 var sshValueOpts = setOf("-i", "-p", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c", "-e", "-m", "-O", "-S", "-W", "-w", "-E", "-B", "-Q", "-I")
 
-var secretVarRe = regexp.MustCompile(`\$\{?[A-Z0-9_]*(SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIAL)[A-Z0-9_]*`)
+var secretVarRe = lazyre.New(`\$\{?[A-Z0-9_]*(SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIAL)[A-Z0-9_]*`)
 
 var curlValueOpts = setOf("-o", "--output", "-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-F", "--form",
 	"-H", "--header", "-u", "--user", "-X", "--request", "-A", "--user-agent", "-e", "--referer", "-T", "--upload-file",
@@ -1197,7 +1197,7 @@ func orUnknown(h string) string {
 	return h
 }
 
-var urlRe = regexp.MustCompile(`(?i)^(https?|ftp|ftps|wss?|tcp|udp)://`)
+var urlRe = lazyre.New(`(?i)^(https?|ftp|ftps|wss?|tcp|udp)://`)
 
 func urlHost(s string) string {
 	if !urlRe.MatchString(s) {
@@ -1716,7 +1716,7 @@ func (a *analyzer) nameChecks(f *frame, s *syntax.Stmt, ws []word) {
 }
 
 var (
-	plainNameRe = regexp.MustCompile(`^[A-Za-z0-9_.+-]+$`)
+	plainNameRe = lazyre.New(`^[A-Za-z0-9_.+-]+$`)
 )
 
 func bareLeadingBackslash(w *syntax.Word) bool {
@@ -1753,7 +1753,7 @@ func usesIFS(w *syntax.Word) bool {
 }
 
 type textPattern struct {
-	re            *regexp.Regexp
+	re            *lazyre.Regexp
 	rule          string
 	sev           airlock.Severity
 	what, instead string
@@ -1762,21 +1762,21 @@ type textPattern struct {
 
 // textPatterns are the last resort for text that does not parse.
 var textPatterns = []textPattern{
-	{regexp.MustCompile(`(curl|wget|fetch)\b[^|;&\n]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b`), "command.rce.curl-pipe-shell", airlock.Critical,
+	{lazyre.New(`(curl|wget|fetch)\b[^|;&\n]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b`), "command.rce.curl-pipe-shell", airlock.Critical,
 		"downloaded content is piped into a shell", "download, verify and review before running", "CWE-494"},
-	{regexp.MustCompile(`base64\s+(-d|--decode|-D)[^|;&\n]*\|\s*(ba|z|da|k)?sh\b`), "command.obfuscation.decode-pipe-shell", airlock.Critical,
+	{lazyre.New(`base64\s+(-d|--decode|-D)[^|;&\n]*\|\s*(ba|z|da|k)?sh\b`), "command.obfuscation.decode-pipe-shell", airlock.Critical,
 		"decoded data is piped into a shell", "run the commands in the clear", "CWE-506"},
-	{regexp.MustCompile(`\brm\s+(-[a-zA-Z]*[rR][a-zA-Z]*\s+)+(/|/\*|~/?|\$HOME/?)(\s|$|;|&)`), "command.destructive.rm-root", airlock.Critical,
+	{lazyre.New(`\brm\s+(-[a-zA-Z]*[rR][a-zA-Z]*\s+)+(/|/\*|~/?|\$HOME/?)(\s|$|;|&)`), "command.destructive.rm-root", airlock.Critical,
 		"recursive delete of the root or home directory", "delete only what you mean to", "CWE-1220"},
-	{regexp.MustCompile(`/dev/(tcp|udp)/`), "command.rce.reverse-shell", airlock.High,
+	{lazyre.New(`/dev/(tcp|udp)/`), "command.rce.reverse-shell", airlock.High,
 		"a raw network connection through /dev/tcp", "do not run it", "CWE-78"},
-	{regexp.MustCompile(`\bmkfs(\.\w+)?\s|\bdd\s[^;&|\n]*of=/dev/(sd|nvme|hd|vd|xvd|mmcblk)`), "command.destructive.disk", airlock.Critical,
+	{lazyre.New(`\bmkfs(\.\w+)?\s|\bdd\s[^;&|\n]*of=/dev/(sd|nvme|hd|vd|xvd|mmcblk)`), "command.destructive.disk", airlock.Critical,
 		"the command formats or overwrites a disk", "do not run it", "CWE-1220"},
-	{regexp.MustCompile(`~/\.ssh/id_|\.aws/credentials`), "command.credentials.read", airlock.High,
+	{lazyre.New(`~/\.ssh/id_|\.aws/credentials`), "command.credentials.read", airlock.High,
 		"the command mentions private keys or cloud credentials", "do not read credentials", "CWE-522"},
 }
 
-var redactRe = regexp.MustCompile(`(?i)((?:token|bearer|password|passwd|secret|api[_-]?key|authorization)\s*[=: ]\s*)([^\s'"&]{4,})`)
+var redactRe = lazyre.New(`(?i)((?:token|bearer|password|passwd|secret|api[_-]?key|authorization)\s*[=: ]\s*)([^\s'"&]{4,})`)
 
 // redact blanks likely secrets in evidence.
 func redact(s string) string {

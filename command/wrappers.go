@@ -1,7 +1,7 @@
 package command
 
 import (
-	"regexp"
+	"github.com/airlockhq/airlock/internal/lazyre"
 	"strings"
 )
 
@@ -24,7 +24,7 @@ func setOf(xs ...string) map[string]bool {
 	return m
 }
 
-var assignRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+var assignRe = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*=`)
 
 func isAssignment(s string) bool { return assignRe.MatchString(s) }
 
@@ -403,9 +403,9 @@ func isDecoder(argv []string) bool {
 }
 
 var (
-	remoteFetchRe = regexp.MustCompile(`urlopen|urllib|requests\.(get|post)|http\.client|LWP::|Net::HTTP|open-uri|URI\.open|fetch\(|https?\.get\(|require\(\s*['"]https?['"]\s*\)|file_get_contents\(\s*['"]https?:|Invoke-WebRequest|DownloadString|WebClient`)
-	decodeCallRe  = regexp.MustCompile(`b64decode|base64\.decode|decode_base64|Base64\.decode64|atob\(|Buffer\.from\([^)]*['"]base64['"]|FromBase64String|unhexlify|bytes\.fromhex|codecs\.decode|zlib\.decompress|marshal\.loads`)
-	execCallRe    = regexp.MustCompile(`\bexec\s*\(|\beval\s*\(|\bsystem\s*\(|subprocess|os\.popen|child_process|\bspawn\s*\(|Function\s*\(|Invoke-Expression|\biex\b|` + "`" + `[^` + "`" + `]+` + "`" + `|\bpassthru\s*\(|shell_exec`)
-	revShellRe    = regexp.MustCompile(`(?s)socket.*(dup2|pty\.spawn|subprocess|/bin/(ba)?sh|exec)|TCPSocket|fsockopen|Net::Socket|new\s+net\.Socket|IO::Socket::INET`)
-	escapeRe      = regexp.MustCompile(`\\x[0-9A-Fa-f]{1,2}|\\[0-7]{2,3}|\\u[0-9A-Fa-f]{4}`)
+	remoteFetchRe = lazyre.New(`urlopen|urllib|requests\.(get|post)|http\.client|LWP::|Net::HTTP|open-uri|URI\.open|fetch\(|https?\.get\(|require\(\s*['"]https?['"]\s*\)|file_get_contents\(\s*['"]https?:|Invoke-WebRequest|DownloadString|WebClient`)
+	decodeCallRe  = lazyre.New(`b64decode|base64\.decode|decode_base64|Base64\.decode64|atob\(|Buffer\.from\([^)]*['"]base64['"]|FromBase64String|unhexlify|bytes\.fromhex|codecs\.decode|zlib\.decompress|marshal\.loads`)
+	execCallRe    = lazyre.New(`\bexec\s*\(|\beval\s*\(|\bsystem\s*\(|subprocess|os\.popen|child_process|\bspawn\s*\(|Function\s*\(|Invoke-Expression|\biex\b|` + "`" + `[^` + "`" + `]+` + "`" + `|\bpassthru\s*\(|shell_exec`)
+	revShellRe    = lazyre.New(`(?s)socket.*(dup2|pty\.spawn|subprocess|/bin/(ba)?sh|exec)|TCPSocket|fsockopen|Net::Socket|new\s+net\.Socket|IO::Socket::INET`)
+	escapeRe      = lazyre.New(`\\x[0-9A-Fa-f]{1,2}|\\[0-7]{2,3}|\\u[0-9A-Fa-f]{4}`)
 )

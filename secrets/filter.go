@@ -1,7 +1,7 @@
 package secrets
 
 import (
-	"regexp"
+	"github.com/airlockhq/airlock/internal/lazyre"
 	"strings"
 	"unicode"
 )
@@ -40,12 +40,12 @@ func isPlaceholder(v string) bool {
 
 // Value shapes that are names or references, not secrets.
 var (
-	reDottedName = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|::|->)[A-Za-z_$][A-Za-z0-9_$]*)+(?:\(\))?$`)
-	reWords      = regexp.MustCompile(`^[A-Za-z]{2,}(?:[_.:/-][A-Za-z]{2,})*$`)
-	reEnvName    = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-	reCamel      = regexp.MustCompile(`^[a-z]+(?:[A-Z][a-z]+)+[0-9]*$|^(?:[A-Z][a-z]+)+[0-9]*$`)
-	reCall       = regexp.MustCompile(`^[A-Za-z_][\w.]*\(`)
-	reUUID       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	reDottedName = lazyre.New(`^[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|::|->)[A-Za-z_$][A-Za-z0-9_$]*)+(?:\(\))?$`)
+	reWords      = lazyre.New(`^[A-Za-z]{2,}(?:[_.:/-][A-Za-z]{2,})*$`)
+	reEnvName    = lazyre.New(`^[A-Z][A-Z0-9_]*$`)
+	reCamel      = lazyre.New(`^[a-z]+(?:[A-Z][a-z]+)+[0-9]*$|^(?:[A-Z][a-z]+)+[0-9]*$`)
+	reCall       = lazyre.New(`^[A-Za-z_][\w.]*\(`)
+	reUUID       = lazyre.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
 
 // secretWords are the name segments that say a variable holds a secret;
@@ -146,7 +146,7 @@ func secretName(name string) (ok, password bool) {
 }
 
 // reAuthScheme is an HTTP authorization scheme in front of a token.
-var reAuthScheme = regexp.MustCompile(`^(?i:bearer|basic|token|digest)[: ]+`)
+var reAuthScheme = lazyre.New(`^(?i:bearer|basic|token|digest)[: ]+`)
 
 // acceptGeneric decides whether name = value is a hard-coded secret.
 func acceptGeneric(name, value string) bool {
@@ -197,7 +197,7 @@ func acceptURLPassword(user, pass string) bool {
 
 // rePlainWord is a single word of letters: how people choose passwords
 // ("sysadmin", "Megadeth").
-var rePlainWord = regexp.MustCompile(`^[A-Za-z]{6,32}$`)
+var rePlainWord = lazyre.New(`^[A-Za-z]{6,32}$`)
 
 // notPasswords are words a password-named variable holds that are states
 // or field names, not passwords.

@@ -3,7 +3,7 @@ package secrets
 import (
 	"encoding/base64"
 	"encoding/json"
-	"regexp"
+	"github.com/airlockhq/airlock/internal/lazyre"
 	"strings"
 
 	"github.com/airlockhq/airlock"
@@ -18,7 +18,7 @@ type rule struct {
 	id       string // without the "secrets." prefix
 	what     string // noun phrase for the message
 	keywords []string
-	re       *regexp.Regexp
+	re       *lazyre.Regexp
 	severity airlock.Severity
 	// minEntropy, when set, is the Shannon entropy (bits per character)
 	// the secret must reach; it keeps words and identifiers out.
@@ -43,38 +43,38 @@ type rule struct {
 // Provider formats. Anchors are written as explicit non-word classes
 // rather than \b where a key may start with a punctuation character.
 var (
-	reAWSKeyID       = regexp.MustCompile(`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`)
-	reAWSSecret      = regexp.MustCompile(`(?i)aws.{0,20}?(?:secret|sk|private)[\w.-]{0,20}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`)
-	reGitHubToken    = regexp.MustCompile(`\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b`)
-	reGitHubFineGr   = regexp.MustCompile(`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`)
-	reGitLabToken    = regexp.MustCompile(`\b((?:glpat|gldt|glrt|glptt)-[A-Za-z0-9_-]{20,64})(?:[^A-Za-z0-9_-]|$)`)
-	reSlackToken     = regexp.MustCompile(`\b(xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{8,250})`)
-	reSlackWebhook   = regexp.MustCompile(`(https://hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{20,})`)
-	reStripe         = regexp.MustCompile(`\b((?:sk|rk)_live_[0-9A-Za-z]{20,99})\b`)
-	reGoogleAPIKey   = regexp.MustCompile(`\b(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)`)
-	reOpenAI         = regexp.MustCompile(`\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,300}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?:[^A-Za-z0-9_-]|$)`)
-	reAnthropic      = regexp.MustCompile(`\b(sk-ant-(?:api03|admin01|oat01)-[A-Za-z0-9_-]{80,120})(?:[^A-Za-z0-9_-]|$)`)
-	rePrivateKey     = regexp.MustCompile(`(-----BEGIN[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:\\n|[\s\\])*[A-Za-z0-9+/=:,\s\\-]{64,}?-----END[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----)`)
-	reJWT            = regexp.MustCompile(`\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})`)
-	reNPMToken       = regexp.MustCompile(`\b(npm_[A-Za-z0-9]{36})\b`)
-	reNPMRCAuth      = regexp.MustCompile(`(?:^|:)_auth(?:Token)?\s*=\s*["']?([A-Za-z0-9+/=_.-]{20,})`)
-	rePyPI           = regexp.MustCompile(`\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})`)
-	reTwilio         = regexp.MustCompile(`\b(SK[0-9a-f]{32})\b`)
-	reSendGrid       = regexp.MustCompile(`\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`)
-	reAzureStorage   = regexp.MustCompile(`(?i)AccountKey\s*=\s*([A-Za-z0-9+/]{86}==)`)
-	reHuggingFace    = regexp.MustCompile(`\b(hf_[A-Za-z]{34})\b`)
-	reShopify        = regexp.MustCompile(`\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b`)
-	reDigitalOcean   = regexp.MustCompile(`\b(do[opr]_v1_[a-f0-9]{64})\b`)
-	reGoogleOAuth    = regexp.MustCompile(`\b(ya29\.[0-9A-Za-z_-]{20,})`)
-	reMailgun        = regexp.MustCompile(`\b(key-[0-9a-f]{32})\b`)
-	reSquare         = regexp.MustCompile(`\b(sq0atp-[0-9A-Za-z_-]{22}|sq0csp-[0-9A-Za-z_-]{43})(?:[^0-9A-Za-z_-]|$)`)
-	reDatabricks     = regexp.MustCompile(`\b(dapi[0-9a-f]{32})(?:-\d)?\b`)
-	reDiscordWebhook = regexp.MustCompile(`(https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[0-9A-Za-z_-]{60,80})`)
-	reTelegramBot    = regexp.MustCompile(`\b(\d{8,10}:AA[0-9A-Za-z_-]{33})(?:[^0-9A-Za-z_-]|$)`)
-	reVaultToken     = regexp.MustCompile(`\b(hv[sb]\.[0-9A-Za-z_-]{24,})`)
-	reDatabaseURL    = regexp.MustCompile(`(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle)://(?P<name>[^:/\s"'@]+):([^@\s"'/]+)@[^\s"'/]`)
-	reURLBasicAuth   = regexp.MustCompile(`(?i)\b(?:https?|ftps?|wss?)://(?P<name>[^:/\s"'@<>{}]+):([^@\s"'/<>{},]+)@[A-Za-z0-9.-]`)
-	reBearer         = regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9_\-.~+/]{20,}=*)`)
+	reAWSKeyID       = lazyre.New(`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`)
+	reAWSSecret      = lazyre.New(`(?i)aws.{0,20}?(?:secret|sk|private)[\w.-]{0,20}["']?\s*(?::=|=>|[:=])\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`)
+	reGitHubToken    = lazyre.New(`\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b`)
+	reGitHubFineGr   = lazyre.New(`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`)
+	reGitLabToken    = lazyre.New(`\b((?:glpat|gldt|glrt|glptt)-[A-Za-z0-9_-]{20,64})(?:[^A-Za-z0-9_-]|$)`)
+	reSlackToken     = lazyre.New(`\b(xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{8,250})`)
+	reSlackWebhook   = lazyre.New(`(https://hooks\.slack\.com/(?:services|workflows)/T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{20,})`)
+	reStripe         = lazyre.New(`\b((?:sk|rk)_live_[0-9A-Za-z]{20,99})\b`)
+	reGoogleAPIKey   = lazyre.New(`\b(AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)`)
+	reOpenAI         = lazyre.New(`\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,300}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?:[^A-Za-z0-9_-]|$)`)
+	reAnthropic      = lazyre.New(`\b(sk-ant-(?:api03|admin01|oat01)-[A-Za-z0-9_-]{80,120})(?:[^A-Za-z0-9_-]|$)`)
+	rePrivateKey     = lazyre.New(`(-----BEGIN[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:\\n|[\s\\])*[A-Za-z0-9+/=:,\s\\-]{64,}?-----END[ A-Z0-9]{0,40} PRIVATE KEY(?: BLOCK)?-----)`)
+	reJWT            = lazyre.New(`\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,})`)
+	reNPMToken       = lazyre.New(`\b(npm_[A-Za-z0-9]{36})\b`)
+	reNPMRCAuth      = lazyre.New(`(?:^|:)_auth(?:Token)?\s*=\s*["']?([A-Za-z0-9+/=_.-]{20,})`)
+	rePyPI           = lazyre.New(`\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})`)
+	reTwilio         = lazyre.New(`\b(SK[0-9a-f]{32})\b`)
+	reSendGrid       = lazyre.New(`\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`)
+	reAzureStorage   = lazyre.New(`(?i)AccountKey\s*=\s*([A-Za-z0-9+/]{86}==)`)
+	reHuggingFace    = lazyre.New(`\b(hf_[A-Za-z]{34})\b`)
+	reShopify        = lazyre.New(`\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b`)
+	reDigitalOcean   = lazyre.New(`\b(do[opr]_v1_[a-f0-9]{64})\b`)
+	reGoogleOAuth    = lazyre.New(`\b(ya29\.[0-9A-Za-z_-]{20,})`)
+	reMailgun        = lazyre.New(`\b(key-[0-9a-f]{32})\b`)
+	reSquare         = lazyre.New(`\b(sq0atp-[0-9A-Za-z_-]{22}|sq0csp-[0-9A-Za-z_-]{43})(?:[^0-9A-Za-z_-]|$)`)
+	reDatabricks     = lazyre.New(`\b(dapi[0-9a-f]{32})(?:-\d)?\b`)
+	reDiscordWebhook = lazyre.New(`(https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[0-9A-Za-z_-]{60,80})`)
+	reTelegramBot    = lazyre.New(`\b(\d{8,10}:AA[0-9A-Za-z_-]{33})(?:[^0-9A-Za-z_-]|$)`)
+	reVaultToken     = lazyre.New(`\b(hv[sb]\.[0-9A-Za-z_-]{24,})`)
+	reDatabaseURL    = lazyre.New(`(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle)://(?P<name>[^:/\s"'@]+):([^@\s"'/]+)@[^\s"'/]`)
+	reURLBasicAuth   = lazyre.New(`(?i)\b(?:https?|ftps?|wss?)://(?P<name>[^:/\s"'@<>{}]+):([^@\s"'/<>{},]+)@[A-Za-z0-9.-]`)
+	reBearer         = lazyre.New(`(?i)\bbearer\s+([A-Za-z0-9_\-.~+/]{20,}=*)`)
 )
 
 // rules is the built-in rule set, most specific first: when two rules

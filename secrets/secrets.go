@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/airlockhq/airlock/internal/lazyre"
 	"math"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -335,7 +335,7 @@ func dropOverlaps(ms []match) []match {
 	return kept
 }
 
-var reAWSSecretNear = regexp.MustCompile(`(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`)
+var reAWSSecretNear = lazyre.New(`(?:^|[^A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`)
 
 // awsNearLines is how far from an access key id a bare 40-character
 // secret is taken to be its secret key.
