@@ -43,7 +43,9 @@ func (r *Regexp) FindAllStringSubmatch(s string, n int) [][]string {
 }
 
 // FindAllSubmatchIndex is regexp.Regexp.FindAllSubmatchIndex.
-func (r *Regexp) FindAllSubmatchIndex(b []byte, n int) [][]int { return r.Re().FindAllSubmatchIndex(b, n) }
+func (r *Regexp) FindAllSubmatchIndex(b []byte, n int) [][]int {
+	return r.Re().FindAllSubmatchIndex(b, n)
+}
 
 // FindAllStringSubmatchIndex is regexp.Regexp.FindAllStringSubmatchIndex.
 func (r *Regexp) FindAllStringSubmatchIndex(s string, n int) [][]int {
