@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -39,9 +38,7 @@ func seedAudit(t *testing.T) string {
 
 func runAudit(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(append([]string{"audit"}, args...), strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
+	return airlockRun(t, "", append([]string{"audit"}, args...)...)
 }
 
 func TestAuditLogCommand(t *testing.T) {

@@ -1,20 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-func runArgs(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
-}
 
 func TestCommandCmd(t *testing.T) {
 	home := t.TempDir()
@@ -36,7 +28,7 @@ func TestCommandCmd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runArgs(t, tt.stdin, tt.args...)
+			code, out, errs := airlockRun(t, tt.stdin, tt.args...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
 			}
@@ -81,7 +73,7 @@ func TestPolicyCmd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runArgs(t, tt.stdin, tt.args...)
+			code, out, errs := airlockRun(t, tt.stdin, tt.args...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
 			}
@@ -91,7 +83,7 @@ func TestPolicyCmd(t *testing.T) {
 		})
 	}
 	// JSON output is an Explanation.
-	code, out, _ := runArgs(t, "", "policy", "explain", "--format", "json", "--policy", good, event)
+	code, out, _ := airlockRun(t, "", "policy", "explain", "--format", "json", "--policy", good, event)
 	var ex struct {
 		Verdict struct {
 			Decision, Rule string

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,9 +12,7 @@ import (
 
 func runIntent(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(append([]string{"intent"}, args...), strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
+	return airlockRun(t, "", append([]string{"intent"}, args...)...)
 }
 
 func TestIntentCommand(t *testing.T) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,9 +9,7 @@ import (
 
 func runRules(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(append([]string{"rules"}, args...), strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
+	return airlockRun(t, "", append([]string{"rules"}, args...)...)
 }
 
 func TestRulesCommands(t *testing.T) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -9,14 +8,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// airlockRun runs the CLI in-process.
-func airlockRun(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(args, strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
-}
 
 func writeFiles(t *testing.T, root string, files map[string]string) {
 	t.Helper()
