@@ -90,15 +90,21 @@ func Configure(ctx context.Context, s Setup) (Options, error) {
 		}
 		opt.Registries[eco] = cache.Wrap(eco, cl)
 	}
-	dir := filepath.Join(s.CacheDir, "osv")
-	if len(osv.Ecosystems(dir)) == 0 {
-		opt.VulnsOff = "no local OSV database in " + dir + "; run `airlock db update`"
-	} else {
-		db := osv.Open(dir)
-		if s.MaxDBAge > 0 {
-			db.MaxAge = s.MaxDBAge
-		}
-		opt.Vulns = db
-	}
+	opt.Vulns, opt.VulnsOff = OpenVulns(s.CacheDir, s.MaxDBAge)
 	return opt, nil
+}
+
+// OpenVulns opens the local OSV database under cacheDir, or says why there
+// is none. maxAge > 0 makes lookups in an older database fail as "not
+// checked".
+func OpenVulns(cacheDir string, maxAge time.Duration) (VulnSource, string) {
+	dir := filepath.Join(cacheDir, "osv")
+	if len(osv.Ecosystems(dir)) == 0 {
+		return nil, "no local OSV database in " + dir + "; run `airlock db update`"
+	}
+	db := osv.Open(dir)
+	if maxAge > 0 {
+		db.MaxAge = maxAge
+	}
+	return db, ""
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,8 +18,6 @@ import (
 	"github.com/airlockhq/airlock/adapter/cursor"
 	"github.com/airlockhq/airlock/audit"
 	"github.com/airlockhq/airlock/config"
-	"github.com/airlockhq/airlock/deps"
-	"github.com/airlockhq/airlock/deps/osv"
 	"github.com/airlockhq/airlock/engine"
 	"github.com/airlockhq/airlock/scan"
 	"github.com/airlockhq/airlock/source"
@@ -140,23 +137,8 @@ func (a *app) decideHook(ctx context.Context, h *hookReply, f *hookFlags) (airlo
 		return airlock.Verdict{}, fmt.Errorf("audit log %s: %w", logPath, err)
 	}
 	defer log.Close()
-	// Dependencies are checked offline inline (typosquats, pinning, the
-	// local OSV database): a hook must not wait on the network or on
-	// registry discovery (which runs `npm config` and `go env`).
-	// `airlock deps --online` asks the registries.
-	dopt := deps.Options{RegistryOff: "hooks check offline; run `airlock deps --online` for registry checks"}
-	if dir, err := deps.DefaultCacheDir(); err == nil {
-		osvDir := filepath.Join(dir, "osv")
-		if len(osv.Ecosystems(osvDir)) == 0 {
-			dopt.VulnsOff = "no local OSV database in " + osvDir + "; run `airlock db update`"
-		} else {
-			db := osv.Open(osvDir)
-			db.MaxAge = 7 * 24 * time.Hour
-			dopt.Vulns = db
-		}
-	}
 	eng := &engine.Engine{
-		Detectors: append(engine.Detectors(), engine.DepsDetector(deps.New(dopt))),
+		Detectors: append(engine.Detectors(), engine.DepsDetector(offlineDeps("hooks check offline; run `airlock deps --online` for registry checks"))),
 		Policy:    pol,
 		Recorder:  &audit.Recorder{Log: log, Options: audit.Options{Mode: string(pol.Mode())}},
 		Budget:    f.budget,

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"time"
 
+	"github.com/airlockhq/airlock/deps"
 	"github.com/airlockhq/airlock/policy"
 )
 
@@ -61,4 +63,17 @@ func findProjectPolicy(cwd string) string {
 			return filepath.Join(abs, projectPolicy)
 		}
 	}
+}
+
+// offlineDeps is the dependency checker used inline (hooks, policy
+// explain): typosquats, pinning and the local OSV database, without
+// registry discovery, which runs `npm config` and `go env` and must not
+// sit on an agent's every action. `airlock deps --online` asks the
+// registries. why is the reason reported for the registry checks.
+func offlineDeps(why string) *deps.Checker {
+	opt := deps.Options{RegistryOff: why}
+	if dir, err := deps.DefaultCacheDir(); err == nil {
+		opt.Vulns, opt.VulnsOff = deps.OpenVulns(dir, 7*24*time.Hour)
+	}
+	return deps.New(opt)
 }
