@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -76,9 +75,9 @@ type hookReply struct {
 }
 
 func (a *app) runAgentHook(ctx context.Context, agent string, f *hookFlags) error {
-	data, err := io.ReadAll(io.LimitReader(a.stdin, claudecode.MaxPayload+1))
+	data, err := claudecode.ReadPayload(a.stdin)
 	if err != nil {
-		return exitCode{2, fmt.Errorf("read hook input: %w", err)}
+		return exitCode{2, err}
 	}
 	var h hookReply
 	switch agent {
