@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -311,19 +312,21 @@ func (s *scanner) file(ctx context.Context, file source.File, res *airlock.Resul
 
 	found, _ = suppress.Inline(file.Content, found)
 	rel := s.relToConfig(file.Path)
+	var changed source.LineSet // lines changed in this file, with --diff
+	if s.changes != nil {
+		changed = s.changes[absPath(file.Path)]
+	}
 	kept := found[:0]
 	for _, f := range found {
 		if s.cfg.RuleExcluded(f.RuleID) || s.cfg.RuleExcludedAt(f.RuleID, rel) {
 			continue
 		}
-		if s.changes != nil && f.Location.File != nil {
-			if !s.changes[absPath(file.Path)].Contains(f.Location.File.StartLine, f.Location.File.EndLine) {
-				continue
-			}
+		if s.changes != nil && f.Location.File != nil && !changed.Contains(f.Location.File.StartLine, f.Location.File.EndLine) {
+			continue
 		}
 		kept = append(kept, f)
 	}
-	lines := strings.Count(string(file.Content), "\n")
+	lines := bytes.Count(file.Content, []byte("\n"))
 	if len(file.Content) > 0 && file.Content[len(file.Content)-1] != '\n' {
 		lines++
 	}
