@@ -589,6 +589,13 @@ func equalNode(src []byte, a, b *lang.Node) bool {
 	if a == b {
 		return true
 	}
+	// A node that only wraps one child (Go's one-element expression_list
+	// on the left of := and =) is that child: x bound in "x := f()" must
+	// equal the x of a later "use(x)".
+	a, b = soleChild(a), soleChild(b)
+	if a == b {
+		return true
+	}
 	ak, bk := sig(a.Children), sig(b.Children)
 	if len(ak) == 0 && len(bk) == 0 {
 		return string(src[a.Start:a.End]) == string(src[b.Start:b.End])
@@ -602,6 +609,27 @@ func equalNode(src []byte, a, b *lang.Node) bool {
 		}
 	}
 	return true
+}
+
+// soleChild descends through nodes whose only significant child is a named
+// node covering the same bytes.
+func soleChild(n *lang.Node) *lang.Node {
+	for {
+		var only *lang.Node
+		for _, c := range n.Children {
+			if c.Extra || !c.Named && isSeparator(c.Kind) {
+				continue
+			}
+			if only != nil || !c.Named {
+				return n
+			}
+			only = c
+		}
+		if only == nil || only.Start != n.Start || only.End != n.End {
+			return n
+		}
+		n = only
+	}
 }
 
 func sig(ns []*lang.Node) []*lang.Node {

@@ -108,6 +108,22 @@ func TestMatch(t *testing.T) {
 			lines: []int{4},
 		},
 		{
+			// The left of := and = is a one-element expression_list; the
+			// name bound there must unify with the bare name used later.
+			name: "go name bound by := and = unifies with its use",
+			lang: "go", pat: "$X := fmt.Sprintf(...)\n...\ndb.Query($X)",
+			src:   "package p\nfunc f() {\n\tq := fmt.Sprintf(s, a)\n\tdb.Query(q)\n\tr := fmt.Sprintf(s, a)\n\tdb.Query(other)\n}\n",
+			lines: []int{3},
+			xs:    []string{"q"},
+		},
+		{
+			name: "go name bound by = unifies in reverse order",
+			lang: "go", pat: "db.Query($X)\n$X = $Y",
+			src:   "package p\nfunc f() {\n\tdb.Query(q)\n\tq = 1\n\tdb.Query(q)\n\tz = 1\n}\n",
+			lines: []int{3},
+			xs:    []string{"q"},
+		},
+		{
 			name: "any string",
 			lang: "java", pat: `$S.executeQuery("...")`,
 			src:   "class A { void f() {\n s.executeQuery(\"select 1\");\n s.executeQuery(q);\n}}\n",
