@@ -94,9 +94,6 @@ type Checker struct {
 
 // New returns a Checker with defaults filled in.
 func New(opt Options) *Checker {
-	if opt.Typosquat == nil {
-		opt.Typosquat = typosquat.Default()
-	}
 	if opt.NewAge == 0 {
 		opt.NewAge = defaultNewAge
 	}
@@ -113,6 +110,16 @@ func New(opt Options) *Checker {
 		opt.VulnsOff = "no local OSV database; run `airlock db update`"
 	}
 	return &Checker{opt: opt}
+}
+
+// typosquat returns the popular-name checker. The embedded one is built
+// on first use, not in New: indexing its lists costs about 10 ms, which a
+// hook process checking a file with no third-party imports must not pay.
+func (c *Checker) typosquat() *typosquat.Checker {
+	if c.opt.Typosquat != nil {
+		return c.opt.Typosquat
+	}
+	return typosquat.Default()
 }
 
 // CheckPackages checks package coordinates on their own, as an agent's
@@ -209,7 +216,7 @@ func (c *Checker) checkDeps(ctx context.Context, ds []manifest.Dep, adding bool,
 // checkName runs the checks that need only the name and constraint.
 func (c *Checker) checkName(d manifest.Dep, group []manifest.Dep, adding bool, report func(airlock.Finding)) {
 	if d.Direct || adding {
-		if m, ok := c.opt.Typosquat.Check(d.Ecosystem, d.Name); ok {
+		if m, ok := c.typosquat().Check(d.Ecosystem, d.Name); ok {
 			report(finding(d, group, RuleTyposquat, airlock.High, airlock.ConfidenceMedium,
 				fmt.Sprintf("%s looks like the popular package %s (%s, popularity rank %d); check the name, a look-alike may be malicious",
 					d.Name, m.Target, m.Reason, m.Rank), "CWE-829"))

@@ -115,6 +115,7 @@ func (a *app) runAgentHook(ctx context.Context, agent string, f *hookFlags) erro
 	if h.cwd == "" {
 		h.cwd, _ = os.Getwd()
 	}
+	engine.Warm(h.events)
 	v, err := a.decideHook(ctx, &h, f)
 	if err != nil {
 		return a.writeHookReply(h.misconfigure(err))
