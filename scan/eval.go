@@ -27,7 +27,7 @@ func (c *compiled) eval(ctx context.Context, f *pattern.File, fm *formula, l *la
 		}
 		return p.Find(ctx, f)
 	case opRegex:
-		return regexMatches(fm, src), nil
+		return regexMatches(fm.re, src)
 	case opEither:
 		var out []pattern.Match
 		for _, s := range fm.subs {
@@ -42,14 +42,18 @@ func (c *compiled) eval(ctx context.Context, f *pattern.File, fm *formula, l *la
 	return c.evalAll(ctx, f, fm, l)
 }
 
-func regexMatches(fm *formula, src []byte) []pattern.Match {
+func regexMatches(r *rx, src []byte) ([]pattern.Match, error) {
+	re, err := r.compiled()
+	if err != nil {
+		return nil, err
+	}
 	var out []pattern.Match
-	for _, loc := range fm.re.FindAllIndex(src, -1) {
+	for _, loc := range re.FindAllIndex(src, -1) {
 		if loc[1] > loc[0] {
 			out = append(out, pattern.Match{Start: uint32(loc[0]), End: uint32(loc[1])})
 		}
 	}
-	return out
+	return out, nil
 }
 
 func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l *lang.Language) ([]pattern.Match, error) {
@@ -98,7 +102,10 @@ func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l 
 			}
 			res = subtract(src, res, neg, t.kind == termNotInside)
 		case termNotRegex:
-			neg := regexMatches(&formula{re: t.re}, src)
+			neg, err := regexMatches(t.re, src)
+			if err != nil {
+				return nil, err
+			}
 			res = keep(res, func(m pattern.Match) bool {
 				for _, n := range neg {
 					if n.Start >= m.Start && n.End <= m.End {
@@ -115,9 +122,13 @@ func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l 
 		}
 		switch t.kind {
 		case termMVRegex:
+			re, err := t.re.compiled()
+			if err != nil {
+				return nil, err
+			}
 			res = keep(res, func(m pattern.Match) bool {
 				b, ok := m.Binds.Lookup(t.mv)
-				return ok && t.re.MatchString(b.Text(src))
+				return ok && re.MatchString(b.Text(src))
 			})
 		case termMVCompare:
 			res = keep(res, func(m pattern.Match) bool { return t.cmp.holds(l, src, m.Binds) })

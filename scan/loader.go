@@ -466,11 +466,11 @@ func (p *parser) insideEither(f *formula, n *yaml.Node) (bool, error) {
 	return true, nil
 }
 
-func (p *parser) regex(v *yaml.Node) (*regexp.Regexp, error) {
+func (p *parser) regex(v *yaml.Node) (*rx, error) {
 	if v.Kind != yaml.ScalarNode || v.Value == "" {
 		return nil, p.errf(v, "regex must be a non-empty string")
 	}
-	re, err := regexp.Compile(v.Value)
+	re, err := newRx(v.Value)
 	if err != nil {
 		return nil, p.errf(v, "invalid regex (Go RE2 syntax): %v", err)
 	}
@@ -527,7 +527,7 @@ func (p *parser) patterns(v *yaml.Node) (*formula, error) {
 				return nil, err
 			}
 			// Semgrep anchors metavariable-regex at the start (Python re.match).
-			re, err = regexp.Compile(`^(?:` + re.String() + `)`)
+			re, err = newRx(`^(?:` + re.String() + `)`)
 			if err != nil {
 				return nil, p.errf(val, "invalid regex: %v", err)
 			}

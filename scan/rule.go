@@ -9,7 +9,6 @@
 package scan
 
 import (
-	"regexp"
 
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/scan/lang"
@@ -62,7 +61,7 @@ const (
 type formula struct {
 	op      opKind
 	pattern string         // opPattern
-	re      *regexp.Regexp // opRegex
+	re      *rx // opRegex
 	subs    []*formula     // opEither
 	terms   []term         // opAll
 	where   string         // file:line for errors
@@ -88,7 +87,7 @@ type term struct {
 	kind termKind
 	f    *formula
 	mv   string // without '$'
-	re   *regexp.Regexp
+	re   *rx
 	lang *lang.Language // metavariable-pattern's language, nil for the rule's
 	cmp  *comparison    // metavariable-comparison
 }
