@@ -9,7 +9,6 @@
 package scan
 
 import (
-
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/scan/lang"
 )
@@ -60,11 +59,11 @@ const (
 // formula is a rule's match logic as written (language-independent).
 type formula struct {
 	op      opKind
-	pattern string         // opPattern
-	re      *rx // opRegex
-	subs    []*formula     // opEither
-	terms   []term         // opAll
-	where   string         // file:line for errors
+	pattern string     // opPattern
+	re      *rx        // opRegex
+	subs    []*formula // opEither
+	terms   []term     // opAll
+	where   string     // file:line for errors
 	// inside marks a pattern-inside given as a pattern-either item.
 	inside bool
 }
