@@ -168,6 +168,9 @@ func (p *Pattern) find(ctx context.Context, f *File) ([]Match, error) {
 		sortMatches(out)
 		return out, nil
 	}
+	if r := p.root; r.deep != nil {
+		return p.findDeep(ctx, f)
+	}
 	// One continuation for all candidates: allocating a closure per
 	// candidate node showed up in profiles.
 	var cur *lang.Node
