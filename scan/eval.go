@@ -1,8 +1,10 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/airlockhq/airlock/scan/lang"
@@ -76,6 +78,23 @@ func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l 
 	res, err := c.eval(ctx, f, fm.terms[base].f, l)
 	if err != nil {
 		return nil, err
+	}
+	// metavariable-regex filters run again at the end; running them now on
+	// the metavariables the first term bound keeps the intersections below
+	// from working on matches the filter drops anyway ($SINK(...) matches
+	// every call).
+	for _, t := range fm.terms {
+		if t.kind != termMVRegex || len(res) == 0 {
+			continue
+		}
+		re, err := t.re.compiled()
+		if err != nil {
+			return nil, err
+		}
+		res = keep(res, func(m pattern.Match) bool {
+			b, ok := m.Binds.Lookup(t.mv)
+			return !ok || re.MatchString(b.Text(src))
+		})
 	}
 	for i, t := range fm.terms {
 		if i == base || len(res) == 0 {
@@ -300,10 +319,14 @@ func dedupe(ms []pattern.Match, src []byte, byRange bool) []pattern.Match {
 	return out
 }
 
+// sortByStart orders matches by start, the longer first. A pattern-either
+// concatenates its alternatives' lists, so the input is not nearly sorted
+// and insertion sort went quadratic on busy files.
 func sortByStart(ms []pattern.Match) {
-	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && (ms[j].Start < ms[j-1].Start || ms[j].Start == ms[j-1].Start && ms[j].End > ms[j-1].End); j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
+	slices.SortStableFunc(ms, func(a, b pattern.Match) int {
+		if a.Start != b.Start {
+			return cmp.Compare(a.Start, b.Start)
 		}
-	}
+		return cmp.Compare(b.End, a.End)
+	})
 }

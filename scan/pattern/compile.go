@@ -44,6 +44,7 @@ type Pattern struct {
 	root   *pnode   // a single-node pattern, or
 	seq    []*pnode // a statement sequence
 	lits   []string
+	need   []string // words every candidate node must contain (needWords)
 }
 
 // pnode is one node of a compiled pattern.
@@ -55,6 +56,7 @@ type pnode struct {
 	mv       string // metavariable name without '$'
 	mvseq    string // $...NAME
 	deep     *pnode
+	need     []string // words a match of deep must contain (needWords)
 	anyStr   bool
 	str      bool
 	dotted   string // a.b.c when the node is a plain dotted name
@@ -150,6 +152,9 @@ func compileWith(l *lang.Language, src, rewritten string) (*Pattern, error) {
 			continue
 		}
 		p.lits = p.literals()
+		if p.root != nil {
+			p.need = needWords(p.root)
+		}
 		return p, nil
 	}
 	return nil, firstErr
@@ -383,6 +388,7 @@ func (p *Pattern) convert(t *lang.Tree, n *lang.Node) *pnode {
 	}
 	if inner := deepArg(t, n); inner != nil {
 		pn.deep = p.convert(t, p.unwrap(t, inner))
+		pn.need = needWords(pn.deep)
 		return pn
 	}
 	if kids := namedChildren(n); len(kids) == 1 && sameSpan(t.Src, n, kids[0]) {

@@ -20,6 +20,9 @@ type File struct {
 	// found caches matches by pattern text: rules repeat patterns
 	// ($FN($X, ...), "$Q = $E\n..."), within a rule and across rules.
 	found map[string][]Match
+	// occ and witness serve deep-expression pruning (deep.go).
+	occ     map[string][]uint32
+	witness map[string][]string
 }
 
 // NewFile indexes a parsed tree.
@@ -181,6 +184,9 @@ func (p *Pattern) find(ctx context.Context, f *File) ([]Match, error) {
 		return true
 	}
 	for _, t := range p.candidates(f) {
+		if !f.within(p.need, t.Start, t.End) {
+			continue
+		}
 		cur, found = t, false
 		m.match(p.root, cur, nil, k)
 		if m.err != nil {
@@ -274,6 +280,9 @@ func (m *matcher) match(p *pnode, t *lang.Node, b *Bindings, k cont) bool {
 		}
 		return m.bindOne(p.mv, t, b, k)
 	case p.deep != nil:
+		if !m.f.within(p.need, t.Start, t.End) {
+			return false
+		}
 		stack := []*lang.Node{t}
 		for len(stack) > 0 {
 			n := stack[len(stack)-1]
