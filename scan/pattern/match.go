@@ -23,6 +23,8 @@ type File struct {
 	// occ and witness serve deep-expression pruning (deep.go).
 	occ     map[string][]uint32
 	witness map[string][]string
+	slab    []Bindings // see matcher.newBinding
+	slabN   int
 }
 
 // NewFile indexes a parsed tree.
@@ -123,7 +125,6 @@ type matcher struct {
 	src   []byte
 	steps int
 	err   error
-	slab  []Bindings
 }
 
 type cont func(*Bindings) bool
@@ -555,19 +556,36 @@ func (m *matcher) bindOne(name string, t *lang.Node, b *Bindings, k cont) bool {
 	*x = Bindings{Name: name, Start: t.Start, End: t.End, next: b}
 	x.one[0] = t
 	x.Nodes = x.one[:]
-	return k(x)
+	if k(x) {
+		return true
+	}
+	m.release(x)
+	return false
 }
 
 // newBinding hands out bindings from slabs: matching binds a metavariable
 // for nearly every candidate, and one allocation per binding dominated
-// the allocation profile.
+// the allocation profile. The slab belongs to the file, so the many
+// patterns run over one file share it, and a binding whose match failed
+// is handed back (see bindOne).
 func (m *matcher) newBinding() *Bindings {
-	if len(m.slab) == 0 {
-		m.slab = make([]Bindings, 128)
+	f := m.f
+	if f.slabN == len(f.slab) {
+		f.slab, f.slabN = make([]Bindings, 128), 0
 	}
-	x := &m.slab[0]
-	m.slab = m.slab[1:]
+	x := &f.slab[f.slabN]
+	f.slabN++
 	return x
+}
+
+// release returns the most recent binding to the slab. Matching
+// backtracks in LIFO order and a continuation that returns false keeps
+// nothing, so a failed binding is always the last one handed out.
+func (m *matcher) release(x *Bindings) {
+	f := m.f
+	if f.slabN > 0 && x == &f.slab[f.slabN-1] {
+		f.slabN--
+	}
 }
 
 func (m *matcher) bind(name string, nodes []*lang.Node, start, end uint32, b *Bindings, k cont) bool {
