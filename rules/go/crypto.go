@@ -7,12 +7,30 @@ package sample
 import (
 	"crypto/md5"
 	"crypto/rand"
+	mrand "math/rand/v2"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/tls"
+	"math/big"
 	"net/http"
+
+	"golang.org/x/crypto/md4"
+	"golang.org/x/crypto/ripemd160"
 )
+
+const skipChecks = !false
+
+func insecureForms() {
+	// ruleid: go-tls-insecure-skip-verify
+	_ = &tls.Config{InsecureSkipVerify: !false}
+	// ruleid: go-tls-insecure-skip-verify
+	_ = &tls.Config{InsecureSkipVerify: skipChecks}
+	// ok: go-tls-insecure-skip-verify
+	_ = &tls.Config{InsecureSkipVerify: !true}
+	// ok: go-tls-insecure-skip-verify
+	_ = &tls.Config{InsecureSkipVerify: *insecureFlag}
+}
 
 func client() *http.Client {
 	// ruleid: go-tls-insecure-skip-verify
@@ -33,6 +51,10 @@ func sums(data []byte) {
 	_ = sha256.Sum256(data)
 	// ok: go-weak-hash
 	_ = md5.Size
+	// ruleid: go-weak-hash
+	_ = md4.New()
+	// ruleid: go-weak-hash
+	_ = ripemd160.New()
 	_ = h
 }
 
@@ -46,4 +68,17 @@ func keys() {
 	// ok: go-rsa-key-too-small
 	sized, _ := rsa.GenerateKey(rand.Reader, bits)
 	_, _, _, _ = weak, hexWeak, strong, sized
+}
+
+func randomness() {
+	// ruleid: go-math-rand
+	_ = mrand.IntN(10)
+	gen := mrand.New(mrand.NewPCG(1, 2))
+	// ruleid: go-math-rand
+	_ = gen.Uint64()
+	// ok: go-math-rand
+	_, _ = rand.Int(rand.Reader, big.NewInt(10))
+	buf := make([]byte, 16)
+	// ok: go-math-rand
+	_, _ = rand.Read(buf)
 }

@@ -11,6 +11,9 @@ import (
 	"html/template"
 	"os/exec"
 	run "os/exec"
+	"strings"
+
+	"github.com/lib/pq"
 )
 
 func commands(ctx context.Context, name string) {
@@ -27,15 +30,87 @@ func commands(ctx context.Context, name string) {
 	_ = `exec.Command("sh", "-c", name)`
 }
 
-func queries(ctx context.Context, db *sql.DB, id string) {
+const table = "users"
+
+func queries(ctx context.Context, db *sql.DB, id string, n int) {
 	// ruleid: go-sql-string-built
 	db.Query(fmt.Sprintf("SELECT * FROM users WHERE id = '%s'", id))
 	// ruleid: go-sql-string-built
 	db.ExecContext(ctx, "DELETE FROM users WHERE id = "+id)
+	// ruleid: go-sql-string-built
+	db.QueryRow("SELECT name FROM users WHERE id = '" + id + "'").Scan(&id)
 	// ok: go-sql-string-built
 	db.QueryRow("SELECT * FROM users WHERE id = $1", id)
 	// ok: go-sql-string-built
 	fmt.Println(fmt.Sprintf("id=%s", id))
+	// Numbers cannot carry quotes.
+	// ok: go-sql-string-built
+	db.Query(fmt.Sprintf("SELECT * FROM users LIMIT %d", n))
+	// A constant of this file is not input.
+	// ok: go-sql-string-built
+	db.Query("SELECT * FROM " + table)
+	// ok: go-sql-string-built
+	db.Query(fmt.Sprintf("SELECT * FROM %s WHERE id = 1", pq.QuoteIdentifier(id)))
+	// A prepared statement's arguments are values, not SQL.
+	stmt, _ := db.Prepare("SELECT name FROM users WHERE id = ?")
+	// ok: go-sql-string-built
+	stmt.QueryRow(fmt.Sprintf("%s", id))
+}
+
+func queriesViaVariable(ctx context.Context, db *sql.DB, name string, ids []int) {
+	q := fmt.Sprintf("SELECT id FROM users WHERE name = '%s'", name)
+	// ruleid: go-sql-query-built-before-call
+	rows, _ := db.Query(q)
+	_ = rows
+	var byName string = "SELECT * FROM users WHERE name = '" + name + "'"
+	// ruleid: go-sql-query-built-before-call
+	db.QueryRowContext(ctx, byName).Scan(&name)
+	stmt := "SELECT id FROM users WHERE name = $1"
+	// ok: go-sql-query-built-before-call
+	db.Query(stmt, name)
+	msg := fmt.Sprintf("looked up %s", name)
+	fmt.Println(msg)
+	// ok: go-sql-query-built-before-call
+	db.Query("SELECT 1")
+	limit := fmt.Sprintf("SELECT id FROM users LIMIT %d", len(ids))
+	// ok: go-sql-query-built-before-call
+	db.Query(limit)
+	placeholders := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	in := "SELECT id FROM users WHERE id IN (" + placeholders + ")"
+	// ok: go-sql-query-built-before-call
+	db.Query(in)
+
+	sqlText := "SELECT * FROM album WHERE id = "
+	sqlText += name
+	// ruleid: go-sql-query-extended
+	db.Query(sqlText)
+	byID := "SELECT * FROM album WHERE id = "
+	byID = byID + name
+	// ruleid: go-sql-query-extended
+	db.ExecContext(ctx, byID)
+	ordered := "SELECT * FROM album"
+	ordered += " ORDER BY id"
+	// ok: go-sql-query-extended
+	db.Query(ordered)
+	logged := "SELECT * FROM album WHERE id = "
+	logged += name
+	// ok: go-sql-query-extended
+	fmt.Println(logged)
+}
+
+func userQuery(name string) string {
+	// ruleid: go-sql-built-in-helper
+	return "SELECT * FROM users WHERE name = '" + name + "'"
+}
+
+func countQuery(table string) string {
+	// ruleid: go-sql-built-in-helper
+	return fmt.Sprintf("SELECT count(*) FROM %s", table)
+}
+
+func greeting(name string) string {
+	// ok: go-sql-built-in-helper
+	return "Select an option, " + name
 }
 
 func page(comment string) template.HTML {

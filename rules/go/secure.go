@@ -10,7 +10,6 @@ import (
 	"crypto/des"
 	"crypto/rc4"
 	"crypto/tls"
-	"database/sql"
 	"fmt"
 	mathrand "math/rand"
 	"net/http"
@@ -100,21 +99,10 @@ func temp(data []byte) {
 	// ruleid: go-predictable-temp-file
 	os.WriteFile("/tmp/report.csv", data, 0o600)
 	// ok: go-predictable-temp-file
+	os.OpenFile("/tmp/app.lock", os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	// ok: go-predictable-temp-file
 	f, _ := os.CreateTemp("", "report-*.csv")
 	_ = f
-}
-
-func lookup(db *sql.DB, name string) {
-	// ruleid: go-sql-query-built-before-call
-	q := fmt.Sprintf("SELECT id FROM users WHERE name = '%s'", name)
-	rows, _ := db.Query(q)
-	_ = rows
-	// ok: go-sql-query-built-before-call
-	stmt := "SELECT id FROM users WHERE name = $1"
-	db.Query(stmt, name)
-	// ok: go-sql-query-built-before-call
-	msg := fmt.Sprintf("looked up %s", name)
-	fmt.Println(msg)
 }
 
 func orm(db *gorm.DB, name string) {
