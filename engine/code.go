@@ -79,13 +79,12 @@ to write, plus the hidden-text checks that apply to its kind of file.`,
 }
 
 // Warm starts, in the background, the once-per-process work the events
-// will need: loading and compiling the rule pack of each written file's
-// language. A hook process calls it as soon as it has decoded the
-// payload, so the pack compiles on the second core while the policy and
-// audit log are opened; the detector then finds it ready (or waits for
-// the same load, never repeating it).
+// will need: loading the rule pack of each written file's language and
+// compiling the rules the content may trigger. A hook process calls it as
+// soon as it has decoded the payload, so this runs on the second core
+// while the policy and audit log are opened; the detector then finds the
+// work done (or waits for the same once-only steps, never repeating them).
 func Warm(events []airlock.Event) {
-	seen := map[string]bool{}
 	for i := range events {
 		ev := &events[i]
 		if ev.Kind != airlock.KindCode {
@@ -95,15 +94,14 @@ func Warm(events []airlock.Event) {
 		if lang == "" {
 			lang = scan.LanguageFor(ev.Path)
 		}
-		if lang == "" || seen[lang] {
+		if lang == "" {
 			continue
 		}
-		seen[lang] = true
 		go func() {
 			// Errors surface again, and are reported, when the detector
 			// asks for the same engine.
 			if eng, err := builtinScanner(lang); err == nil {
-				_ = eng.Compile(lang)
+				_ = eng.Prepare(lang, []byte(ev.Content))
 			}
 		}()
 	}

@@ -35,8 +35,22 @@ type Engine struct {
 
 type langRules struct {
 	once  sync.Once
-	rules []*compiled
-	err   error
+	rules []*lazyRule
+}
+
+// lazyRule is a rule compiled for one language on first need (lazy.go).
+type lazyRule struct {
+	rule *Rule
+	lang *lang.Language
+	text *requirement // prefilter read off the pattern text
+	once sync.Once
+	c    *compiled
+	err  error
+}
+
+func (lr *lazyRule) compiled() (*compiled, error) {
+	lr.once.Do(func() { lr.c, lr.err = lr.rule.compile(lr.lang) })
+	return lr.c, lr.err
 }
 
 // New returns an engine for rules. Rules are compiled the first time a
@@ -55,11 +69,27 @@ func (e *Engine) Compile(language string) error {
 	if l == nil {
 		return fmt.Errorf("%w %q", errNoLanguage, language)
 	}
-	_, err := e.forLang(l)
+	for _, lr := range e.forLang(l) {
+		if _, err := lr.compiled(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Prepare compiles the rules of a language that src may trigger, as Scan
+// would; a hook calls it early, in the background, to overlap compiling
+// with its other start-up work.
+func (e *Engine) Prepare(language string, src []byte) error {
+	l := lang.Lookup(language)
+	if l == nil {
+		return fmt.Errorf("%w %q", errNoLanguage, language)
+	}
+	_, err := e.active(l, src)
 	return err
 }
 
-func (e *Engine) forLang(l *lang.Language) ([]*compiled, error) {
+func (e *Engine) forLang(l *lang.Language) []*lazyRule {
 	e.mu.Lock()
 	lr := e.langs[l.Name]
 	if lr == nil {
@@ -69,18 +99,12 @@ func (e *Engine) forLang(l *lang.Language) ([]*compiled, error) {
 	e.mu.Unlock()
 	lr.once.Do(func() {
 		for _, r := range e.rules {
-			if !r.AppliesTo(l.Name) {
-				continue
+			if r.AppliesTo(l.Name) {
+				lr.rules = append(lr.rules, &lazyRule{rule: r, lang: l, text: textRequirement(r.formula)})
 			}
-			c, err := r.compile(l)
-			if err != nil {
-				lr.err = err
-				return
-			}
-			lr.rules = append(lr.rules, c)
 		}
 	})
-	return lr.rules, lr.err
+	return lr.rules
 }
 
 // ParseError reports syntax errors in a scanned file. Scan returns it
@@ -148,12 +172,15 @@ func forPath(rules []*compiled, p string) []*compiled {
 // active returns the language's compiled rules whose literals all occur
 // in src.
 func (e *Engine) active(l *lang.Language, src []byte) ([]*compiled, error) {
-	rules, err := e.forLang(l)
-	if err != nil {
-		return nil, err
-	}
 	var active []*compiled
-	for _, c := range rules {
+	for _, lr := range e.forLang(l) {
+		if !lr.text.satisfied(src) {
+			continue
+		}
+		c, err := lr.compiled()
+		if err != nil {
+			return nil, err
+		}
 		if c.req.satisfied(src) {
 			active = append(active, c)
 		}
