@@ -9,9 +9,11 @@ import (
 	"database/sql"
 	"fmt"
 	"html/template"
+	"os"
 	"os/exec"
 	run "os/exec"
 	"strings"
+	"syscall"
 
 	"github.com/lib/pq"
 )
@@ -118,4 +120,25 @@ func page(comment string) template.HTML {
 	_ = template.HTML("<b>static</b>")
 	// ruleid: go-template-unescaped
 	return template.HTML(comment)
+}
+
+func programs(ctx context.Context, path string) {
+	// ruleid: go-exec-program-from-input
+	exec.CommandContext(ctx, os.Args[0], "child").Run()
+	tool := "sleep" + os.Getenv("SUFFIX")
+	// ruleid: go-exec-program-from-input
+	exec.Command(tool, "5").Run()
+	// ruleid: go-exec-program-from-input
+	exec.Command(os.Getenv("EDITOR"), path).Run()
+	// ok: go-exec-program-from-input
+	exec.Command("git", "rev-parse", "HEAD").Run()
+	// ok: go-exec-program-from-input
+	exec.Command("cp", os.Args[1], os.Args[2]).Run()
+	self, _ := os.Executable()
+	// ok: go-exec-program-from-input
+	exec.Command(self, "child").Run()
+	// ruleid: go-syscall-exec-variable
+	syscall.Exec(path, []string{path}, nil)
+	// ok: go-syscall-exec-variable
+	syscall.Exec("/bin/true", []string{"true"}, nil)
 }

@@ -5,6 +5,7 @@
 package sample
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"io"
@@ -72,6 +73,18 @@ func unpack(data []byte, w io.Writer) error {
 	// ok: go-decompression-bomb
 	_, err = io.Copy(w, bytes.NewReader(data))
 	return err
+}
+
+func unzipAll(z *zip.Reader, w io.Writer) {
+	for _, f := range z.File {
+		rc, err := f.Open()
+		if err != nil {
+			continue
+		}
+		// ruleid: go-decompression-bomb
+		_, _ = io.Copy(w, rc)
+		rc.Close()
+	}
 }
 
 func chunked(w http.ResponseWriter, r *http.Request) {

@@ -41,6 +41,23 @@ func tlsConfigs() []*tls.Config {
 	}
 }
 
+const legacyMax = tls.VersionTLS11
+
+func cappedTLS() []*tls.Config {
+	var lowMax uint16 = tls.VersionTLS10
+	modern := tls.VersionTLS13
+	return []*tls.Config{
+		// ruleid: go-tls-old-version
+		&tls.Config{MaxVersion: lowMax},
+		// ruleid: go-tls-old-version
+		&tls.Config{MaxVersion: legacyMax},
+		// ok: go-tls-old-version
+		&tls.Config{MinVersion: modern},
+		// ok: go-tls-old-version
+		&tls.Config{MaxVersion: 0},
+	}
+}
+
 func oldTLS() *tls.Config {
 	// ruleid: go-tls-old-version
 	return &tls.Config{ServerName: "db", MinVersion: tls.VersionTLS11}
@@ -129,6 +146,9 @@ func convert(w http.ResponseWriter, r *http.Request) {
 	exec.Command("convert", r.URL.Query().Get("file"), "out.png").Run()
 	// ok: go-exec-request-data
 	exec.Command("convert", "in.png", "out.png").Run()
+	file := r.FormValue("file")
+	// ruleid: go-exec-request-data
+	exec.Command("cat", file).Run()
 }
 
 func tokens() (string, int) {
@@ -145,6 +165,8 @@ func suites() *tls.Config {
 		tls.TLS_RSA_WITH_RC4_128_SHA,
 		// ok: go-tls-weak-cipher-suite
 		tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		// ruleid: go-tls-weak-cipher-suite
+		tls.TLS_RSA_WITH_AES_128_GCM_SHA256,
 	}}
 }
 

@@ -41,6 +41,32 @@ func fetch(w http.ResponseWriter, r *http.Request) {
 	_, _ = resp, req
 }
 
+func viaVariables(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("name")
+	// ruleid: go-path-traversal-request
+	os.WriteFile(name, []byte("data"), 0o600)
+	// ruleid: go-path-traversal-request
+	http.ServeFile(w, r, filepath.Join("uploads", name))
+	safe := filepath.Base(name)
+	// ok: go-path-traversal-request
+	http.ServeFile(w, r, filepath.Join("uploads", safe))
+	next := r.FormValue("next")
+	// ruleid: go-open-redirect
+	http.Redirect(w, r, next, http.StatusFound)
+	// ruleid: go-open-redirect
+	http.Redirect(w, r, "/proxy?to="+next, http.StatusSeeOther)
+	// ok: go-open-redirect
+	http.Redirect(w, r, "/home", http.StatusFound)
+	// ruleid: go-xss-response-write
+	fmt.Fprintf(w, "<h1>Hello %s</h1>", name)
+	// ruleid: go-xss-response-write
+	w.Write([]byte(name))
+	// ok: go-xss-response-write
+	fmt.Fprintf(w, "<h1>Hello %s</h1>", html.EscapeString(name))
+	// ok: go-xss-response-write
+	fmt.Fprintf(os.Stderr, "request for %s\n", name)
+}
+
 func redirect(w http.ResponseWriter, r *http.Request) {
 	// ruleid: go-open-redirect
 	http.Redirect(w, r, r.URL.Query().Get("next"), http.StatusFound)
