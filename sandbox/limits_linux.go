@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -20,6 +22,9 @@ type cgroup struct {
 	dirs    []string // created directories, removed afterwards
 	mem     string   // directory holding the memory controller files
 	pids    string   // directory holding the pids controller files
+	// home are the v1 directories the calling process lives in, where the
+	// thread that starts the init returns afterwards.
+	home []string
 }
 
 // ownCgroups parses /proc/self/cgroup into controller -> path; the v2
@@ -106,7 +111,7 @@ func newCgroup2(parent, name string, l Limits) (*cgroup, error) {
 }
 
 func newCgroup1(memParent, pidsParent, name string, l Limits) (*cgroup, error) {
-	cg := &cgroup{version: 1}
+	cg := &cgroup{version: 1, home: []string{memParent, pidsParent}}
 	mem := filepath.Join(memParent, name)
 	if err := os.Mkdir(mem, 0o755); err != nil {
 		return nil, err
@@ -146,18 +151,80 @@ func (cg *cgroup) set(dir, file string, v int64) error {
 	return nil
 }
 
-func (cg *cgroup) add(pid int) error {
-	seen := map[string]bool{}
-	for _, d := range []string{cg.mem, cg.pids} {
-		if seen[d] {
-			continue
+// start starts cmd inside the cgroup. Moving a running process into a
+// cgroup takes the kernel's global threadgroup lock for writing, which
+// waits for an RCU grace period (8 to 16 ms on the test machine, most of
+// the sandbox's start-up); a child created in place pays nothing. cgroup
+// v2 creates the child there directly (CLONE_INTO_CGROUP); v1 has no such
+// flag, so the thread that forks moves itself in and back out, which the
+// kernel does without that lock when a thread moves itself (writing 0 to
+// the tasks file), and the child inherits the thread's cgroups.
+func (cg *cgroup) start(cmd *exec.Cmd) error {
+	if cg.version == 2 {
+		fd, err := unix.Open(cg.mem, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("open cgroup %s: %w", cg.mem, err)
 		}
-		seen[d] = true
-		if err := os.WriteFile(filepath.Join(d, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0o644); err != nil {
-			return fmt.Errorf("join cgroup %s: %w", d, err)
+		defer unix.Close(fd)
+		cmd.SysProcAttr.UseCgroupFD = true
+		cmd.SysProcAttr.CgroupFD = fd
+		return cmd.Start()
+	}
+	return onOwnThread(func() (bool, error) {
+		for _, d := range []string{cg.mem, cg.pids} {
+			if err := os.WriteFile(filepath.Join(d, "tasks"), []byte("0"), 0o644); err != nil {
+				return cg.leave() == nil, fmt.Errorf("%w: join %s: %w", errCgroupMove, d, err)
+			}
+		}
+		err := cmd.Start()
+		if lerr := cg.leave(); lerr != nil {
+			// This thread stays in the run's cgroup: it must end rather
+			// than run other goroutines under the run's limits.
+			if err == nil {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+			}
+			return false, fmt.Errorf("%w: leave the run's cgroup: %w", errCgroupMove, lerr)
+		}
+		return true, err
+	})
+}
+
+// errCgroupMove marks a failure to move the starting thread, as opposed to
+// a failure to create the namespaces.
+var errCgroupMove = errors.New("cgroup")
+
+// leave moves the calling thread back to the process's own cgroups.
+func (cg *cgroup) leave() error {
+	for _, d := range cg.home {
+		if err := os.WriteFile(filepath.Join(d, "tasks"), []byte("0"), 0o644); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// onOwnThread runs f on a locked OS thread other than the main one. When f
+// reports the thread unfit for reuse, the thread ends with its goroutine
+// (the runtime never ends the main thread, hence avoiding it).
+func onOwnThread(f func() (reuse bool, err error)) error {
+	ch := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			// While this goroutine holds the main thread, the next one
+			// gets another.
+			ch <- onOwnThread(f)
+			runtime.UnlockOSThread()
+			return
+		}
+		reuse, err := f()
+		if reuse {
+			runtime.UnlockOSThread()
+		}
+		ch <- err
+	}()
+	return <-ch
 }
 
 // stats returns peak memory and which limits were hit.
@@ -193,8 +260,11 @@ func (cg *cgroup) stats() (peak int64, hit []string) {
 	return peak, hit
 }
 
-// remove kills anything left in the cgroup and deletes it.
+// remove kills anything left in the cgroup and deletes it. The process's
+// own pid is never a target: a thread of it that could not leave a v1
+// cgroup lists it there until the thread has ended.
 func (cg *cgroup) remove() {
+	self := os.Getpid()
 	for _, d := range cg.dirs {
 		for i := 0; i < 50; i++ {
 			b, _ := os.ReadFile(filepath.Join(d, "cgroup.procs"))
@@ -203,7 +273,7 @@ func (cg *cgroup) remove() {
 				break
 			}
 			for _, p := range pids {
-				if n, err := strconv.Atoi(p); err == nil {
+				if n, err := strconv.Atoi(p); err == nil && n != self {
 					_ = syscall.Kill(n, syscall.SIGKILL)
 				}
 			}

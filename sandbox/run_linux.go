@@ -117,9 +117,9 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		rep.Warnings = append(rep.Warnings, "Landlock is not available: the file system is confined by mounts only")
 	}
 
-	// Limits: cgroup when we may create one, rlimits always.
-	// Creating a memory cgroup takes a millisecond or two; do it while
-	// the init starts, which waits for its config before doing anything.
+	// Limits: cgroup when we may create one, rlimits always. Creating a
+	// memory cgroup takes a millisecond or two, overlapping the pipes'
+	// set-up; the init is then started inside it.
 	type cgResult struct {
 		cg  *cgroup
 		err error
@@ -130,24 +130,10 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		cgCh <- cgResult{cg, err}
 	}()
 	var cg *cgroup
-	var cgErr error
-	ready := false
-	cgReady := func() {
-		ready = true
-		r := <-cgCh
-		cg, cgErr = r.cg, r.err
-		switch {
-		case cg != nil && cg.version == 2:
-			rep.Isolation.LimitsVia = "cgroup2"
-		case cg != nil:
-			rep.Isolation.LimitsVia = "cgroup1"
-		default:
-			rep.Isolation.LimitsVia = "rlimit"
-			rep.Isolation.LimitsDetail = "no cgroup could be created (" + cgErr.Error() + "); memory and process limits are per-process rlimits (RLIMIT_AS, RLIMIT_NPROC), and hitting them is only seen in the command's own errors"
-		}
-	}
+	taken := false
 	defer func() {
-		if !ready {
+		if !taken {
+			// The pipes failed before the result was taken.
 			cg = (<-cgCh).cg
 		}
 		if cg != nil {
@@ -202,7 +188,24 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 			Pdeathsig:                  syscall.SIGKILL,
 		},
 	}
-	err = cmd.Start()
+	r := <-cgCh
+	cg, taken = r.cg, true
+	switch {
+	case cg != nil && cg.version == 2:
+		rep.Isolation.LimitsVia = "cgroup2"
+	case cg != nil:
+		rep.Isolation.LimitsVia = "cgroup1"
+	default:
+		rep.Isolation.LimitsVia = "rlimit"
+		rep.Isolation.LimitsDetail = "no cgroup could be created (" + r.err.Error() + "); memory and process limits are per-process rlimits (RLIMIT_AS, RLIMIT_NPROC), and hitting them is only seen in the command's own errors"
+	}
+	if cg != nil {
+		// The init is created inside the cgroup, so is everything it
+		// starts.
+		err = cg.start(cmd)
+	} else {
+		err = cmd.Start()
+	}
 	cfgR.Close()
 	theirs.Close()
 	stW.Close()
@@ -213,12 +216,14 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		stR.Close()
 		outR.Close()
 		errR.Close()
+		if errors.Is(err, errCgroupMove) {
+			return fmt.Errorf("%w: %w", ErrSetup, err)
+		}
 		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EACCES) {
 			return fmt.Errorf("%w: cannot create user, mount, pid and network namespaces (%w); unprivileged user namespaces may be disabled or restricted by a security module", ErrUnavailable, err)
 		}
 		return fmt.Errorf("%w: start init: %w", ErrSetup, err)
 	}
-	pid := cmd.Process.Pid
 
 	// Output: copied with a cap; going over it ends the run.
 	var killOnce sync.Once
@@ -243,8 +248,7 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		}(p.r, p.w)
 	}
 
-	// The init boots while the layout is worked out; it waits for the
-	// config, then for the go byte before it starts the command.
+	// The init boots while the layout is worked out and waits for it.
 	abort := func(e error) error {
 		kill("setup")
 		_ = cmd.Wait()
@@ -332,15 +336,6 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	if err != nil {
 		return abort(fmt.Errorf("%w: send config: %w", ErrSetup, err))
 	}
-	// The command must start inside the cgroup: the init joins it before
-	// it is released.
-	cgReady()
-	if cg != nil {
-		if err := cg.add(pid); err != nil {
-			return abort(fmt.Errorf("%w: %w", ErrSetup, err))
-		}
-	}
-	_, _ = cfgW.Write([]byte{'G'})
 	cfgW.Close()
 
 	// Status messages from the init.

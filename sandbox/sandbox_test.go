@@ -184,20 +184,22 @@ func TestUnsafeIsRecorded(t *testing.T) {
 	}
 }
 
-// TestInitHelper runs a command with the small airlock-sandbox-init
-// binary as the init, the way an installed airlock uses it.
+// TestInitHelper runs a command with the small airlock-run binary as the
+// init, the way an installed airlock uses it, and airlock-run as the
+// front end.
 func TestInitHelper(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the helper build")
 	}
 	dir := t.TempDir()
 	helper := filepath.Join(dir, InitHelperName)
-	out, err := exec.Command("go", "build", "-o", helper, "./cmd/airlock-sandbox-init").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", helper, "./cmd/airlock-run").CombinedOutput()
 	if err != nil {
-		t.Skipf("cannot build the init helper: %v\n%s", err, out)
+		t.Skipf("cannot build the helper: %v\n%s", err, out)
 	}
-	if out, err := exec.Command(helper).CombinedOutput(); err == nil || !strings.Contains(string(out), "internal to airlock run") {
-		t.Errorf("helper run directly: %v %s", err, out)
+	c := exec.Command(helper, "run", "--workdir", dir)
+	if out, err := c.CombinedOutput(); c.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), "no command given") {
+		t.Errorf("airlock-run run without a command: %v %s", err, out)
 	}
 	e := newEnv(t)
 	r, stdout, _ := runIn(t, e, Config{Argv: []string{"sh", "-c", "echo via-helper; cat ~/.ssh/id_rsa"}, InitPath: helper})

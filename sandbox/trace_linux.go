@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/elastic/go-seccomp-bpf/arch"
 	"golang.org/x/sys/unix"
+
+	"github.com/airlockhq/airlock/internal/lazyre"
 )
 
 // Caps on what one run records, so a program that loops on forbidden
@@ -30,7 +31,7 @@ const (
 
 // secretPath matches credential stores and key files; reads of these are
 // reported at high severity, other hidden home reads at low.
-var secretPath = regexp.MustCompile(`(^|/)(\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.azure|\.config/gcloud|\.config/gh|\.claude|\.codex|\.password-store)(/|$)|(^|/)(\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.env(\.[^/]*)?|id_(rsa|dsa|ecdsa|ed25519)|credentials(\.json)?|shadow|gshadow|sudoers)$`)
+var secretPath = lazyre.New(`(^|/)(\.ssh|\.aws|\.gnupg|\.kube|\.docker|\.azure|\.config/gcloud|\.config/gh|\.claude|\.codex|\.password-store)(/|$)|(^|/)(\.npmrc|\.pypirc|\.netrc|\.git-credentials|\.env(\.[^/]*)?|id_(rsa|dsa|ecdsa|ed25519)|credentials(\.json)?|shadow|gshadow|sudoers)$`)
 
 // seccomp_notif and friends (linux/seccomp.h); x/sys/unix has the ioctl
 // numbers but not the structures.
