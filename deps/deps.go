@@ -217,9 +217,18 @@ func (c *Checker) checkDeps(ctx context.Context, ds []manifest.Dep, adding bool,
 func (c *Checker) checkName(d manifest.Dep, group []manifest.Dep, adding bool, report func(airlock.Finding)) {
 	if d.Direct || adding {
 		if m, ok := c.typosquat().Check(d.Ecosystem, d.Name); ok {
-			report(finding(d, group, RuleTyposquat, airlock.High, airlock.ConfidenceMedium,
-				fmt.Sprintf("%s looks like the popular package %s (%s, popularity rank %d); check the name, a look-alike may be malicious",
-					d.Name, m.Target, m.Reason, m.Rank), "CWE-829"))
+			// The severity is the signal's: a slip of the keyboard is
+			// almost surely an imitation, a popular name with a word
+			// added only worth a look.
+			conf := airlock.ConfidenceMedium
+			if m.Severity < airlock.Medium {
+				conf = airlock.ConfidenceLow
+			}
+			f := finding(d, group, RuleTyposquat, m.Severity, conf,
+				fmt.Sprintf("%s looks like %s (popularity rank %d): %s; check the name, a look-alike may be malicious",
+					d.Name, m.Target, m.Rank, m.Reason), "CWE-829")
+			f.Tags = append(f.Tags, "typosquat:"+m.Kind)
+			report(f)
 		}
 	}
 	for _, g := range group {

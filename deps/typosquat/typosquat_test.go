@@ -1,14 +1,29 @@
 package typosquat
 
 import (
+	"fmt"
 	"testing"
+
+	"github.com/airlockhq/airlock"
 )
 
+// testChecker ranks a few names below the top 200 (after padding), where
+// the any-edit rule no longer applies.
 func testChecker() *Checker {
+	pad := func(top []string, tail ...string) []string {
+		for i := len(top); i < 210; i++ {
+			top = append(top, fmt.Sprintf("zzpad-%d", i))
+		}
+		return append(top, tail...)
+	}
 	return New(map[string][]string{
-		"npm":  {"lodash", "express", "react", "cross-env", "@babel/core", "@types/node", "typescript", "electron", "dom-serializer"},
-		"PyPI": {"requests", "numpy", "python-dateutil", "beautifulsoup4", "scikit-learn", "colorama", "boto3", "jsonpatch"},
-		"Go":   {"github.com/stretchr/testify", "github.com/sirupsen/logrus"},
+		"npm": pad([]string{"lodash", "express", "react", "cross-env", "@babel/core", "@types/node", "typescript", "electron",
+			"puppeteer", "@acme/widgets", "babel-loader", "babel-jest", "memoizee", "lodash.memoize", "chalk", "read-pkg",
+			"pkg-dir", "find-pkg"}, "dom-serializer", "webpack-dev-server"),
+		"PyPI": pad([]string{"requests", "numpy", "python-dateutil", "beautifulsoup4", "scikit-learn", "colorama", "boto3",
+			"psycopg2", "psycopg2-pool"}, "jsonpatch"),
+		"Go":       {"github.com/stretchr/testify", "github.com/sirupsen/logrus"},
+		"RubyGems": {"nokogiri", "rails"},
 	})
 }
 
@@ -17,35 +32,81 @@ func TestCheck(t *testing.T) {
 	tests := []struct {
 		eco, name  string
 		wantTarget string // "" = must not match
-		wantReason string
+		wantKind   string
+		wantSev    airlock.Severity
 	}{
-		{"npm", "lodash", "", ""},
-		{"npm", "lodahs", "lodash", "one typo away"},
-		{"npm", "expresss", "express", "one typo away"},
-		{"npm", "crossenv", "cross-env", "same name with separators removed"},
-		{"npm", "cross-en-v", "", ""},
-		{"npm", "typescrlpt", "typescript", "look-alike characters"},
-		{"npm", "e1ectron", "electron", "look-alike characters"},
-		{"npm", "@babe1/core", "@babel/core", "look-alike characters"},
-		{"npm", "@bable/core", "@babel/core", "popular name in a look-alike scope"},
-		{"npm", "lodash-official", "lodash", "popular name with the suffix official"},
-		{"npm", "lodash-js", "", ""},
-		{"npm", "react", "", ""},
-		{"npm", "reakt", "", ""},         // target shorter than the typo minimum
-		{"npm", "dom-serialize", "", ""}, // a word cut short: too common in real names
-		{"PyPI", "reqeusts", "requests", "one typo away"},
-		{"PyPI", "Requests", "", ""},        // case folds to the popular name
-		{"PyPI", "python_dateutil", "", ""}, // PEP 503: the same package
-		{"PyPI", "dateutil-python", "python-dateutil", "same words in a different order"},
-		{"PyPI", "colourama", "colorama", "one typo away"},
-		{"PyPI", "boto2", "", ""},    // version digit families
-		{"PyPI", "jsonpath", "", ""}, // a distinct word one letter off a short name
-		{"PyPI", "numpy-python", "numpy", "popular name with the suffix python"},
-		{"PyPI", "six-python", "", ""}, // core shorter than the affix minimum
-		{"PyPI", "requests-python", "requests", "popular name with the suffix python"},
-		{"Go", "github.com/stretchr/testfiy", "github.com/stretchr/testify", "one typo away"},
-		{"Go", "github.com/Sirupsen/logrus", "", ""}, // case only
-		{"RubyGems", "anything", "", ""},             // no list: nothing to compare
+		// One slip of the keyboard.
+		{"npm", "lodahs", "lodash", KindTypo, airlock.High},
+		{"npm", "expresss", "express", KindTypo, airlock.High},
+		{"PyPI", "reqeusts", "requests", KindTypo, airlock.High},
+		{"PyPI", "colourama", "colorama", KindTypo, airlock.High},
+		{"Go", "github.com/stretchr/testfiy", "github.com/stretchr/testify", KindTypo, airlock.High},
+		{"npm", "reakt", "", "", 0},         // target shorter than the typo minimum
+		{"npm", "dom-serialize", "", "", 0}, // a word cut short: too common in real names
+		{"PyPI", "boto2", "", "", 0},        // version digit families
+		{"PyPI", "jsonpath", "", "", 0},     // a distinct word one letter off a short name
+
+		// Look-alike characters, separators, scopes, word order.
+		{"npm", "crossenv", "cross-env", KindLookalike, airlock.High},
+		{"npm", "cross-en-v", "", "", 0}, // adding a separator is how real names differ
+		{"npm", "typescrlpt", "typescript", KindLookalike, airlock.High},
+		{"npm", "e1ectron", "electron", KindLookalike, airlock.High},
+		{"npm", "@babe1/core", "@babel/core", KindLookalike, airlock.High},
+		{"npm", "@bable/core", "@babel/core", KindScope, airlock.High},
+		{"PyPI", "dateutil-python", "python-dateutil", KindReorder, airlock.Medium},
+
+		// Any edit at the end of a top name.
+		{"PyPI", "requestp", "requests", KindEdit, airlock.High},
+		{"PyPI", "request", "", "", 0}, // singular: a real word and a real package
+
+		// Two slips in a long name, each in a word of its own.
+		{"npm", "webpack-dve-sevrer", "webpack-dev-server", KindTypo2, airlock.High},
+		{"npm", "webpack-dev-serve", "", "", 0}, // an end cut off: another package
+		{"PyPI", "psycopg3-pool", "", "", 0},    // digits mark versions and forks
+
+		// Plurals of long names.
+		{"PyPI", "coloramas", "colorama", KindPlural, airlock.Medium},
+		{"PyPI", "scikit-learns", "scikit-learn", KindPlural, airlock.Medium},
+		{"npm", "chalks", "", "", 0}, // short names take plurals as other packages
+
+		// A misspelt popular name with words added.
+		{"npm", "puppeter-cli", "puppeteer", KindMisspelt, airlock.High},
+		{"npm", "cache-memoizer", "", "", 0}, // a changed last letter is another word form
+
+		// Scopes dropped or imitated.
+		{"npm", "acme-widgets", "@acme/widgets", KindUnscoped, airlock.Medium},
+		{"npm", "types-node", "@types/node", KindUnscoped, airlock.Medium},
+		{"npm", "types-express", "express", KindUnscoped, airlock.Medium},
+		{"npm", "babel-core", "", "", 0}, // the project's own names before it moved into @babel
+
+		// Filler words, language markers, version numbers.
+		{"npm", "lodash-official", "lodash", KindFiller, airlock.Medium},
+		{"npm", "express-latest", "express", KindFiller, airlock.Medium},
+		{"npm", "latest-express", "", "", 0}, // latest only counts as a release channel
+		{"npm", "read-pkg-up", "", "", 0},
+		{"npm", "express.js", "express", KindMarker, airlock.Medium},
+		{"npm", "electronjs", "electron", KindMarker, airlock.Medium},
+		{"npm", "node-electron", "electron", KindMarker, airlock.Medium},
+		{"PyPI", "numpy-python", "", "", 0}, // how Python bindings are named
+		{"PyPI", "py-numpy", "", "", 0},
+		{"npm", "typescript-5.1", "typescript", KindVersion, airlock.Medium},
+		{"npm", "electron-v30", "electron", KindVersion, airlock.Medium},
+		{"npm", "electron2", "", "", 0}, // a glued major version names a fork
+		{"PyPI", "numpy-2.1", "numpy", KindVersion, airlock.Medium},
+		{"PyPI", "colorama-3", "", "", 0}, // on PyPI only dotted versions count
+
+		// Two popular names joined.
+		{"PyPI", "numpy-colorama", "numpy", KindCombo, airlock.Low},
+		{"PyPI", "python-numpy", "", "", 0}, // python is a word of popular names, not a package
+
+		// Popular names and case folding never match.
+		{"npm", "lodash", "", "", 0},
+		{"npm", "react", "", "", 0},
+		{"PyPI", "Requests", "", "", 0},
+		{"PyPI", "python_dateutil", "", "", 0}, // PEP 503: the same package
+		{"Go", "github.com/Sirupsen/logrus", "", "", 0},
+		{"Go", "github.com/stretchr/testify-js", "", "", 0}, // word games are for flat names
+		{"Cargo", "anything", "", "", 0},                    // no list: nothing to compare
 	}
 	for _, tt := range tests {
 		t.Run(tt.eco+"/"+tt.name, func(t *testing.T) {
@@ -56,10 +117,25 @@ func TestCheck(t *testing.T) {
 				}
 				return
 			}
-			if !ok || m.Target != tt.wantTarget || m.Reason != tt.wantReason {
-				t.Fatalf("got %+v (ok=%v), want target %q reason %q", m, ok, tt.wantTarget, tt.wantReason)
+			if !ok || m.Target != tt.wantTarget || m.Kind != tt.wantKind || m.Severity != tt.wantSev {
+				t.Fatalf("got %+v (ok=%v), want target %q kind %q severity %v", m, ok, tt.wantTarget, tt.wantKind, tt.wantSev)
+			}
+			if m.Reason == "" || m.Rank < 1 {
+				t.Fatalf("match without reason or rank: %+v", m)
 			}
 		})
+	}
+}
+
+func TestPopularNeverMatch(t *testing.T) {
+	lists := ParseList(popularTxt)
+	c := Default()
+	for eco, names := range lists {
+		for _, n := range names {
+			if m, ok := c.Check(eco, n); ok {
+				t.Errorf("%s %s is popular but matched %+v", eco, n, m)
+			}
+		}
 	}
 }
 
@@ -78,6 +154,21 @@ func TestDamerau1(t *testing.T) {
 	}
 }
 
+func TestWithinTwo(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"requests", "requests", true}, {"requests", "reqeusts", true}, {"requests", "rqeuests", true},
+		{"requests", "reqe", false}, {"webpack", "wepbakc", true}, {"lodash", "ldaohs", false}, {"", "ab", true}, {"", "abc", false},
+	}
+	for _, tt := range tests {
+		if got := withinTwo(tt.a, tt.b); got != tt.want {
+			t.Errorf("withinTwo(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
 func TestEmbeddedList(t *testing.T) {
 	c := Default()
 	for _, eco := range []string{"npm", "PyPI", "Go", "RubyGems"} {
@@ -90,6 +181,27 @@ func TestEmbeddedList(t *testing.T) {
 	}
 }
 
+// FuzzCheck feeds arbitrary names (package names come from manifests and
+// agent commands): Check must not panic, must be deterministic and must
+// never flag a popular name.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{"lodahs", "@bable/core", "types-", "-s", "s-", "@/", "a--b", "typescript-5.", "py-\xff", "webpack-dve-sevrer", "x.js", "ßs"} {
+		f.Add("npm", s)
+		f.Add("PyPI", s)
+	}
+	c := testChecker()
+	f.Fuzz(func(t *testing.T, eco, name string) {
+		m1, ok1 := c.Check(eco, name)
+		m2, ok2 := c.Check(eco, name)
+		if ok1 != ok2 || m1 != m2 {
+			t.Fatalf("not deterministic: %+v/%v then %+v/%v", m1, ok1, m2, ok2)
+		}
+		if _, popular := c.Popular(eco, name); popular && ok1 {
+			t.Fatalf("popular name %q matched %+v", name, m1)
+		}
+	})
+}
+
 func BenchmarkCheck(b *testing.B) {
 	c := Default()
 	names := []string{"lodahs", "reqeusts", "some-unknown-package-name", "express", "github.com/foo/bar"}
@@ -98,5 +210,14 @@ func BenchmarkCheck(b *testing.B) {
 			c.Check("npm", n)
 			c.Check("PyPI", n)
 		}
+	}
+}
+
+// BenchmarkNew measures building the index over the embedded list, which
+// every process that checks a dependency pays once.
+func BenchmarkNew(b *testing.B) {
+	lists := ParseList(popularTxt)
+	for b.Loop() {
+		New(lists)
 	}
 }
