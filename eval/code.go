@@ -125,15 +125,17 @@ type CodeFamily struct {
 	// NeedsTypes marks rules gosec implements with type or SSA
 	// information (or its taint engine); reported separately.
 	NeedsTypes bool `json:"needs_types"`
-	// Covered says Airlock has a Go rule with this CWE.
-	Covered   bool    `json:"covered"`
-	Positives int     `json:"positives"`
-	TP        int     `json:"tp"`
-	TPR       float64 `json:"tpr"`
-	CWETP     int     `json:"cwe_tp"`
-	Negatives int     `json:"negatives"`
-	FP        int     `json:"fp"`
-	FPR       float64 `json:"fpr"`
+	// Covered says Airlock has a rule written for this vulnerability;
+	// AirlockRules names the loaded ones (codeGosecCoverage).
+	Covered      bool     `json:"covered"`
+	AirlockRules []string `json:"airlock_rules,omitempty"`
+	Positives    int      `json:"positives"`
+	TP           int      `json:"tp"`
+	TPR          float64  `json:"tpr"`
+	CWETP        int      `json:"cwe_tp"`
+	Negatives    int      `json:"negatives"`
+	FP           int      `json:"fp"`
+	FPR          float64  `json:"fpr"`
 }
 
 // CodeOWASP is the OWASP Benchmark scorecard.

@@ -320,3 +320,27 @@ func TestCodeIsTest(t *testing.T) {
 		}
 	}
 }
+
+// A renamed or deleted rule must not silently uncover a gosec family.
+func TestGosecCoverageNamesBuiltinRules(t *testing.T) {
+	rules, err := scan.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{"secrets": true}
+	for _, r := range rules {
+		if r.AppliesTo("go") {
+			ids[r.ID] = true
+		}
+	}
+	for fam, list := range codeGosecCoverage {
+		if _, ok := codeGosecRules[fam]; !ok {
+			t.Errorf("%s is not in codeGosecRules", fam)
+		}
+		for _, id := range list {
+			if !ids[id] {
+				t.Errorf("%s: %s is not a built-in Go rule", fam, id)
+			}
+		}
+	}
+}

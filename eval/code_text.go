@@ -64,19 +64,19 @@ func WriteCodeText(w io.Writer, rep *CodeReport) error {
 	}
 
 	if len(rep.Gosec) > 0 {
-		fmt.Fprintln(ew, "gosec samples by rule (covered = Airlock has a Go rule with the CWE; type/SSA = gosec needs type, SSA or taint information):")
+		fmt.Fprintln(ew, "gosec samples by rule (covered = Airlock has a rule written for the vulnerability, listed under \"airlock rules\"; type/SSA = gosec needs type, SSA or taint information):")
 		for _, needs := range []bool{false, true} {
 			tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 			if needs {
 				fmt.Fprintln(ew, "\n  rules needing type/SSA information:")
 			}
-			fmt.Fprintln(tw, "  rule\twhat\tcovered\tpos\tTPR\tCWE TPR\tneg\tFPR")
+			fmt.Fprintln(tw, "  rule\twhat\tcovered\tpos\tTPR\tCWE TPR\tneg\tFPR\tairlock rules")
 			var pos, tp, neg, fp int
 			for _, f := range rep.Gosec {
 				if f.NeedsTypes != needs {
 					continue
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%v\t%d\t%s\t%s\t%d\t%s\n", f.Rule, f.What, f.Covered, f.Positives, codePct(f.TPR), codePct(codeRate(f.CWETP, f.Positives)), f.Negatives, codePct(f.FPR))
+				fmt.Fprintf(tw, "  %s\t%s\t%v\t%d\t%s\t%s\t%d\t%s\t%s\n", f.Rule, f.What, f.Covered, f.Positives, codePct(f.TPR), codePct(codeRate(f.CWETP, f.Positives)), f.Negatives, codePct(f.FPR), strings.Join(f.AirlockRules, " "))
 				if f.Covered {
 					pos, tp, neg, fp = pos+f.Positives, tp+f.TP, neg+f.Negatives, fp+f.FP
 				}
