@@ -6,8 +6,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common"
+	celparser "cel.dev/cel-go/parser"
 
 	"github.com/airlockhq/airlock/scan/lang"
 	"github.com/airlockhq/airlock/scan/pattern"
@@ -23,16 +26,27 @@ var (
 	cmpIntLit = regexp.MustCompile(`^[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)[lLuU]*$`)
 )
 
-// comparison is a compiled metavariable-comparison.
+// comparison is a metavariable-comparison, rewritten into CEL when the
+// rule loads and compiled on first use: building a CEL environment costs
+// about a millisecond, which a hook process would pay for every rule with
+// a comparison whether or not its file reaches it. Rule.compileAll (run by
+// LoadRules and by the built-in packs' test) compiles it up front, so a
+// user's type errors are reported when the rules load too; syntax errors
+// already are when the rule is parsed.
 type comparison struct {
-	prog  cel.Program
+	expr  string   // as written
+	where string   // file:line
+	src   string   // rewritten into CEL
 	vars  []string // metavariable names without '$'
 	strip bool
 	base  int
+	once  sync.Once
+	prog  cel.Program
+	err   error
 }
 
 func compileComparison(expr string, strip bool, base int) (*comparison, error) {
-	c := &comparison{strip: strip, base: base}
+	c := &comparison{expr: expr, strip: strip, base: base}
 	seen := map[string]bool{}
 	for _, m := range cmpMV.FindAllStringSubmatch(expr, -1) {
 		if !seen[m[1]] {
@@ -40,7 +54,7 @@ func compileComparison(expr string, strip bool, base int) (*comparison, error) {
 			c.vars = append(c.vars, m[1])
 		}
 	}
-	src := outsideStrings(expr, func(code string) string {
+	c.src = outsideStrings(expr, func(code string) string {
 		code = cmpMV.ReplaceAllString(code, "mv_$1")
 		code = cmpPyInt.ReplaceAllStringFunc(code, func(lit string) string {
 			n, ok := parseInt(lit, 0)
@@ -51,26 +65,45 @@ func compileComparison(expr string, strip bool, base int) (*comparison, error) {
 		})
 		return cmpWord.ReplaceAllStringFunc(code, func(w string) string { return cmpWordTo[w] })
 	})
-	var opts []cel.EnvOption
-	for _, v := range c.vars {
-		opts = append(opts, cel.Variable("mv_"+v, cel.DynType))
-	}
-	env, err := cel.NewEnv(opts...)
+	// The parser alone (no environment) finds syntax errors, so they are
+	// still reported with the rule file's line when the rules load.
+	ps, err := celparser.NewParser()
 	if err != nil {
 		return nil, fmt.Errorf("comparison: %w", err)
 	}
-	ast, iss := env.Compile(src)
-	if iss != nil && iss.Err() != nil {
-		return nil, fmt.Errorf("comparison %q: %w", expr, iss.Err())
-	}
-	if ast.OutputType() != cel.BoolType && ast.OutputType() != cel.DynType {
-		return nil, fmt.Errorf("comparison %q is not a boolean expression", expr)
-	}
-	c.prog, err = env.Program(ast)
-	if err != nil {
-		return nil, fmt.Errorf("comparison %q: %w", expr, err)
+	if _, errs := ps.Parse(common.NewTextSource(c.src)); errs != nil && len(errs.GetErrors()) > 0 {
+		return nil, fmt.Errorf("comparison %q: %s", expr, errs.GetErrors()[0].Message)
 	}
 	return c, nil
+}
+
+// program compiles the comparison once.
+func (c *comparison) program() (cel.Program, error) {
+	c.once.Do(func() {
+		var opts []cel.EnvOption
+		for _, v := range c.vars {
+			opts = append(opts, cel.Variable("mv_"+v, cel.DynType))
+		}
+		env, err := cel.NewEnv(opts...)
+		if err != nil {
+			c.err = fmt.Errorf("comparison: %w", err)
+			return
+		}
+		ast, iss := env.Compile(c.src)
+		if iss != nil && iss.Err() != nil {
+			c.err = fmt.Errorf("comparison %q: %w", c.expr, iss.Err())
+			return
+		}
+		if ast.OutputType() != cel.BoolType && ast.OutputType() != cel.DynType {
+			c.err = fmt.Errorf("comparison %q is not a boolean expression", c.expr)
+			return
+		}
+		c.prog, c.err = env.Program(ast)
+		if c.err != nil {
+			c.err = fmt.Errorf("comparison %q: %w", c.expr, c.err)
+		}
+	})
+	return c.prog, c.err
 }
 
 // outsideStrings applies fn to the parts of expr outside quoted strings.
@@ -103,7 +136,7 @@ func outsideStrings(expr string, fn func(string) string) string {
 // holds evaluates the comparison for one match; a metavariable that is
 // unbound, or an expression that fails (comparing a string with a number),
 // makes it false.
-func (c *comparison) holds(l *lang.Language, src []byte, b *pattern.Bindings) bool {
+func (c *comparison) holds(prog cel.Program, l *lang.Language, src []byte, b *pattern.Bindings) bool {
 	vars := map[string]any{}
 	for _, v := range c.vars {
 		x, ok := b.Lookup(v)
@@ -112,7 +145,7 @@ func (c *comparison) holds(l *lang.Language, src []byte, b *pattern.Bindings) bo
 		}
 		vars["mv_"+v] = c.value(l, x, src)
 	}
-	out, _, err := c.prog.Eval(vars)
+	out, _, err := prog.Eval(vars)
 	if err != nil {
 		return false
 	}

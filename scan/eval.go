@@ -150,7 +150,11 @@ func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l 
 				return ok && re.MatchString(b.Text(src))
 			})
 		case termMVCompare:
-			res = keep(res, func(m pattern.Match) bool { return t.cmp.holds(l, src, m.Binds) })
+			prog, err := t.cmp.program()
+			if err != nil {
+				return nil, err
+			}
+			res = keep(res, func(m pattern.Match) bool { return t.cmp.holds(prog, l, src, m.Binds) })
 		case termMVPattern:
 			var err error
 			res, err = c.metavariablePattern(ctx, f, t, l, res)

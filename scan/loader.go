@@ -594,6 +594,7 @@ func (p *parser) patterns(v *yaml.Node) (*formula, error) {
 			if err != nil {
 				return nil, p.errf(expr, "%v", err)
 			}
+			cmp.where = p.where(expr)
 			t = term{kind: termMVCompare, cmp: cmp}
 		case "focus-metavariable":
 			names, err := p.strings(val)
@@ -657,6 +658,30 @@ func (p *parser) metavariable(v *yaml.Node, where string, allowed ...string) (st
 func (r *Rule) compileAll() error {
 	for _, name := range r.Languages {
 		if _, err := r.compile(lang.Lookup(name)); err != nil {
+			return err
+		}
+	}
+	return compileComparisons(r.ID, r.formula)
+}
+
+// compileComparisons compiles a formula's metavariable-comparisons, which
+// scans otherwise compile on first use.
+func compileComparisons(id string, f *formula) error {
+	if f == nil {
+		return nil
+	}
+	for _, s := range f.subs {
+		if err := compileComparisons(id, s); err != nil {
+			return err
+		}
+	}
+	for _, t := range f.terms {
+		if t.cmp != nil {
+			if _, err := t.cmp.program(); err != nil {
+				return fmt.Errorf("%s: rule %s: %w", t.cmp.where, id, err)
+			}
+		}
+		if err := compileComparisons(id, t.f); err != nil {
 			return err
 		}
 	}
