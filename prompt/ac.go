@@ -114,10 +114,13 @@ func (m *matcher) find(s string, fn func(hit)) {
 			for _, id := range m.out[state] {
 				k := m.kw[id]
 				start := i + 1 - len(k)
-				if isWordByte(k[0]) && start > 0 && isWordByte(s[start-1]) {
+				// Boundaries are checked only at ASCII ends: scripts such
+				// as Japanese or Chinese write words without spaces, so a
+				// keyword there has no boundary to find.
+				if asciiWord(k[0]) && start > 0 && isWordByte(s[start-1]) {
 					continue
 				}
-				if !m.prefix[id] && isWordByte(k[len(k)-1]) && i+1 < len(s) && isWordByte(s[i+1]) {
+				if !m.prefix[id] && asciiWord(k[len(k)-1]) && i+1 < len(s) && isWordByte(s[i+1]) {
 					continue
 				}
 				fn(hit{kw: id, end: i + 1})
@@ -125,6 +128,8 @@ func (m *matcher) find(s string, fn func(hit)) {
 		}
 	}
 }
+
+func asciiWord(c byte) bool { return c < 0x80 && isWordByte(c) }
 
 func isWordByte(c byte) bool {
 	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') || c == '_' || c >= 0x80

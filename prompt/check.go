@@ -28,6 +28,9 @@ type Options struct {
 	// Strict treats every invisible character as suspect (source and agent
 	// instruction files, where none has an excuse).
 	Strict bool
+	// Model replaces the embedded classifier (weights from
+	// `airlock prompt train`); nil uses the shipped one.
+	Model *Model
 }
 
 // Span is a part of the input that triggered a check, in byte offsets of
@@ -62,11 +65,14 @@ func Check(ctx context.Context, text string, opt Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	var m *Model
-	if !opt.NoClassifier {
+	m := opt.Model
+	if !opt.NoClassifier && m == nil {
 		if m, err = DefaultModel(); err != nil {
 			return Result{}, err
 		}
+	}
+	if opt.NoClassifier {
+		m = nil
 	}
 	if len(text) <= chunkSize+chunkOverlap {
 		return check(ctx, text, opt, rs, m)
@@ -168,6 +174,17 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 	}
 	for _, seg := range Decode(text) {
 		segN := Normalize(seg.Text)
+		if opt.System != "" {
+			// A protected topic asked about in an encoding is the same
+			// question, smuggled.
+			if f, ok := systemCheck(opt.System, seg.Text); ok {
+				f.Location.Span = &airlock.TextSpan{Start: seg.Start, End: seg.End}
+				f.Evidence = clip(excerpt(text, seg.Start, seg.End, 0), 200)
+				f.Message = fmt.Sprintf("%s-encoded text decodes to %q — %s", seg.Encoding, clip(seg.Text, 160), f.Message)
+				f.Tags = append(f.Tags, "encoded:"+seg.Encoding)
+				res.Findings = append(res.Findings, f)
+			}
+		}
 		if m != nil {
 			// Encoded text that reads like instructions is itself a sign:
 			// ordinary text has no reason to hide its words.

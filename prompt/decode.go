@@ -10,7 +10,7 @@ import (
 
 // Segment is a piece of the original text that decodes to readable text.
 type Segment struct {
-	Encoding   string // base64, hex, url, rot13
+	Encoding   string // base64, hex, url, rot13, morse, binary, caesar
 	Start, End int    // byte offsets in the original
 	Text       string // the decoded text
 }
@@ -34,7 +34,19 @@ func Decode(s string) []Segment {
 	if !scanRuns(s, add) {
 		return out
 	}
-	decodeROT13(s, add)
+	if !decodeROT13(s, add) {
+		return out
+	}
+	if !decodeMorse(s, add) {
+		return out
+	}
+	if !decodeBinary(s, add) {
+		return out
+	}
+	if !decodeSpacedHex(s, add) {
+		return out
+	}
+	decodeCaesar(s, add)
 	return out
 }
 
@@ -146,7 +158,7 @@ var rot13Words = newMatcher([]string{
 // the ones after it name the encoding outright.
 const rot13Hint = 8
 
-func decodeROT13(s string, add func(Segment) bool) {
+func decodeROT13(s string, add func(Segment) bool) bool {
 	var hits []hit
 	hinted := false
 	rot13Words.find(s, func(h hit) {
@@ -158,9 +170,9 @@ func decodeROT13(s string, add func(Segment) bool) {
 	})
 	if hinted {
 		if len(s) <= maxDecodeLen {
-			add(Segment{Encoding: "rot13", Start: 0, End: len(s), Text: rot13(s)})
+			return add(Segment{Encoding: "rot13", Start: 0, End: len(s), Text: rot13(s)})
 		}
-		return
+		return true
 	}
 	last := -1
 	for _, h := range hits {
@@ -172,9 +184,10 @@ func decodeROT13(s string, add func(Segment) bool) {
 		a, b = snapRune(s, a), snapRune(s, b)
 		last = b
 		if !add(Segment{Encoding: "rot13", Start: a, End: b, Text: rot13(s[a:b])}) {
-			return
+			return false
 		}
 	}
+	return true
 }
 
 func snapRune(s string, i int) int {

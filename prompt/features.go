@@ -51,7 +51,12 @@ func forFeatures(t string, fn func(pos int, h uint32)) {
 			}
 			prev, havePrev = h, true
 			i = j
-		case c == ' ' || c == '\n':
+		case c == ' ' || c == '\n' || c == '|':
+			// "|" is layout (table cells, grammar alternatives) and is
+			// left out of every feature: tables were the contexts BIPIA's
+			// attacks were inserted into, so pipes learned to look like
+			// attacks. Chat-template tokens ("<|im_start|>") are the
+			// role-injection rules' job.
 			i++
 		default:
 			// Punctuation is a token of its own: "<|", "###", "```".
@@ -65,13 +70,34 @@ func forFeatures(t string, fn func(pos int, h uint32)) {
 		}
 	}
 	var g uint32
+	alnum := 0 // letters and digits among the last four bytes
+	pipe := -4 // offset of the last "|"
 	for i := 0; i < len(t); i++ {
 		g = g<<8 | uint32(t[i])
-		if i >= 3 {
+		if isAlnum(t[i]) {
+			alnum++
+		}
+		if i >= 4 && isAlnum(t[i-4]) {
+			alnum--
+		}
+		if t[i] == '|' {
+			pipe = i
+			continue
+		}
+		if i-pipe < 4 {
+			continue
+		}
+		// 4-grams of only spaces and punctuation, and any holding "|",
+		// are layout (table rules, ASCII art, indentation): they say
+		// what kind of document this is, not whether it instructs the
+		// reader.
+		if i >= 3 && alnum > 0 {
 			fn(i-3, mix(g^seedGram4))
 		}
 	}
 }
+
+func isAlnum(c byte) bool { return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c >= 0x80 }
 
 func isTokenByte(c byte) bool {
 	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '_' || c >= 0x80

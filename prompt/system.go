@@ -24,7 +24,7 @@ var disclosure = regexp.MustCompile(`\b(reveal|share|disclose|tell|give out|leak
 
 var sentenceEnd = regexp.MustCompile(`[.!?\n]+`)
 
-var wordRe = regexp.MustCompile(`[a-z][a-z0-9']+`)
+var wordRe = regexp.MustCompile(`\pL[\pL\pN']+`)
 
 // systemStop are words too common or too generic to say what is protected.
 var systemStop = map[string]bool{}
@@ -51,12 +51,57 @@ help world people person someone something story write create describe explain`)
 	return systemStop
 }
 
-// stemAlias joins words a system prompt and a question use for one fact.
-var stemAlias = map[string]string{"birth": "born", "birthday": "born", "birthdate": "born", "colour": "color", "favourite": "favorite"}
+// stemAlias joins words a system prompt and a question use for one fact,
+// including the words of other languages an attacker switches to so that
+// an English-only comparison misses the request.
+var stemAlias = map[string]string{
+	"birth": "born", "birthday": "born", "birthdate": "born", "dob": "born", "nació": "born", "nacio": "born", "nasceu": "born",
+	"geboren": "born", "nacimiento": "born", "nascimento": "born", "naissance": "born", "geburtstag": "born", "cumpleaños": "born",
+	"colour": "color", "favourite": "favorite",
+	"passcode": "password", "passphrase": "password", "passwort": "password", "kennwort": "password", "contraseña": "password",
+	"contrasena": "password", "senha": "password", "passwords": "password",
+	"lives": "live", "living": "live", "lived": "live", "reside": "live", "resides": "live", "residence": "live", "residing": "live",
+	"resident": "live", "mora": "live", "vive": "live", "habite": "live", "wohnt": "live", "wohnort": "live", "vit": "live",
+	"correo": "email", "courriel": "email", "e-mail": "email",
+}
+
+// conceptPhrases maps multi-word names, short forms and scripts written
+// without spaces to one canonical word, so "AI" in a system prompt meets
+// "neural networks" in the input and "mot de passe" meets "password".
+var conceptPhrases = []struct {
+	re   *regexp.Regexp
+	word string
+}{
+	{regexp.MustCompile(`\b(artificial intelligence|ai|a\.i\.|machine learning|neural net(work)?s?|deep learning|large language models?|language models?|llms?|intelligenza artificiale|inteligencia artificial|intelig[eê]ncia artificial|intelligence artificielle|k[uü]nstliche intelligenz|reti neurali|redes neuronales|redes neurais|r[eé]seaux de neurones)\b|人工知能|人工智能|인공지능|ニューラルネット|神经网络|신경망`), "topic:artificial-intelligence"},
+	{regexp.MustCompile(`\b(mot de passe|secret key|secret word|access code)\b|パスワード|暗証番号|비밀번호|密码|密碼|كلمة السر|كلمة المرور|पासवर्ड`), "password"},
+	{regexp.MustCompile(`住んで|住所|住在|살고|거주|يعيش|تعيش|रहता|रहती`), "live"},
+	// Common off-limits topics and their words in the languages attackers
+	// switch to.
+	{regexp.MustCompile(`\b(recipes?|cook(ing)?|bake|baking|receta|recetas|cocinar|receita|receitas|cozinhar|recette|recettes|cuisiner|rezept|rezepte|kochen|backen|ricetta|ricette|cucinare|resep|memasak)\b|作り方|レシピ|料理|做法|食谱|菜谱|레시피|요리법|وصفة|طبخ|नुस्खा|व्यंजन`), "topic:recipe"},
+	{regexp.MustCompile(`\b(sports?|football|soccer|basketball|baseball|tennis|olympics?|deportes?|f[uú]tbol|esportes?|futebol|fu[sß]ball|calcio|olahraga|sepak bola)\b|スポーツ|サッカー|体育|运动|足球|스포츠|축구|رياضة|الرياضة|كرة القدم|الدوري|खेल`), "topic:sport"},
+	{regexp.MustCompile(`\b(music|musical|musicians?|songs?|composers?|composed|m[uú]sica|musique|musik|musica|canci[oó]n|can[cç][aã]o|chanson|lied|canzone|compositor|compositeur|komponist|compositore|comp[oô]s|compuso|a compos[eé])\b|音楽|音乐|歌曲|作曲|음악|노래|작곡|موسيقى|أغنية|संगीत|गाना`), "topic:music"},
+	{regexp.MustCompile(`\b(space travel|spaceflight|space flight|space exploration|moon landing|astronauts?|rockets?|nasa|spacecraft|manned mission)\b`), "topic:space-travel"},
+	{regexp.MustCompile(`\b(quantum|superposition|entanglement|qubits?)\b`), "topic:quantum"},
+}
+
+// concepts returns the canonical words of the concept phrases in t
+// (normalised text).
+func concepts(t string) []string {
+	var out []string
+	for _, c := range conceptPhrases {
+		if c.re.MatchString(t) {
+			out = append(out, c.word)
+		}
+	}
+	return out
+}
 
 // stem cuts common English endings so "recipes" meets "recipe" and
 // "political" meets "politics".
 func stem(w string) string {
+	if strings.HasPrefix(w, "topic:") {
+		return w
+	}
 	w = strings.TrimSuffix(w, "'s")
 	if a, ok := stemAlias[w]; ok {
 		return a
@@ -91,6 +136,9 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 			disclose = true
 		}
 		addWords(prohibition.ReplaceAllString(sent, " "))
+		for _, c := range concepts(sent) {
+			protected[stem(c)] = c
+		}
 	}
 	if len(protected) == 0 && !disclose {
 		return airlock.Finding{}, false
@@ -106,13 +154,17 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 		}
 		for _, sent := range sentenceEnd.Split(system, -1) {
 			if factSentence.MatchString(sent) {
-				addWords(Normalize(sent).Text)
+				ns := Normalize(sent).Text
+				addWords(ns)
+				for _, c := range concepts(ns) {
+					protected[stem(c)] = c
+				}
 			}
 		}
 	}
 	var hit []string
 	seen := map[string]bool{}
-	for _, w := range wordRe.FindAllString(in.Text, -1) {
+	for _, w := range append(wordRe.FindAllString(in.Text, -1), concepts(in.Text)...) {
 		if len(w) < 3 || stop[w] {
 			continue
 		}
@@ -123,6 +175,9 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 	}
 	if len(hit) == 0 {
 		return airlock.Finding{}, false
+	}
+	for i, h := range hit {
+		hit[i] = strings.ReplaceAll(strings.TrimPrefix(h, "topic:"), "-", " ")
 	}
 	sort.Strings(hit)
 	what := "discussed"

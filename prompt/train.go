@@ -24,14 +24,23 @@ type TrainExample struct {
 // TrainOptions tune Train. The zero value gives the shipped settings.
 type TrainOptions struct {
 	Bits   int     // log2 weight buckets (default 18)
-	Window int     // window bytes (default 768)
+	Window int     // window bytes (default 384)
 	Epochs int     // passes over the data (default 8)
 	Rate   float64 // AdaGrad learning rate (default 0.5)
 	L2     float64 // L2 penalty per update (default 1e-3)
 	// TargetFPR per mode: the threshold is the lowest that keeps the
 	// calibration false-positive rate at or below it (default 1% for
-	// prompts, 0.5% for context).
+	// prompts; 0.1% for context, which with a few hundred calibration
+	// texts means above every clean one: the context signatures carry
+	// most of the recall there, and false alarms on ordinary files are
+	// what make an agent guard unusable).
 	TargetFPRPrompt, TargetFPRContext float64
+	// NoPair turns off the counterfactual twins: by default every window
+	// holding an inserted attack is also trained, without the attack, as
+	// a negative. Without twins a long window around a short attack is
+	// mostly clean content labelled positive, and the model learns that
+	// the content (a table, an e-mail) is the attack.
+	NoPair bool
 }
 
 func (o *TrainOptions) defaults() {
@@ -39,7 +48,7 @@ func (o *TrainOptions) defaults() {
 		o.Bits = 18
 	}
 	if o.Window == 0 {
-		o.Window = 768
+		o.Window = 384
 	}
 	if o.Epochs == 0 {
 		o.Epochs = 8
@@ -54,7 +63,7 @@ func (o *TrainOptions) defaults() {
 		o.TargetFPRPrompt = 0.01
 	}
 	if o.TargetFPRContext == 0 {
-		o.TargetFPRContext = 0.005
+		o.TargetFPRContext = 0.001
 	}
 }
 
@@ -160,6 +169,22 @@ func Train(ctx context.Context, exs []TrainExample, opt TrainOptions) (*Model, T
 			}
 			wins = append(wins, trainWindow{idx: idx, x: float32(1 / math.Sqrt(float64(len(idx)))), label: label,
 				mode: uint8(mode), weight: float32(w / float64(len(spans)))})
+			if opt.NoPair || !label || as < 0 {
+				continue
+			}
+			// The same window without the attack, as a negative: the
+			// surrounding content then appears equally often on both
+			// sides, and only the attack's own features explain the label.
+			var clean []uint32
+			for _, f := range feats {
+				if p := int(f.pos); p >= sp[0] && p < sp[1] && (p < as-3 || p >= ae) {
+					clean = append(clean, f.h&mask, mix(f.h^modeSeed[mode])&mask)
+				}
+			}
+			if len(clean) > 0 {
+				wins = append(wins, trainWindow{idx: clean, x: float32(1 / math.Sqrt(float64(len(clean)))), label: false,
+					mode: uint8(mode), weight: float32(w / float64(len(spans)))})
+			}
 		}
 	}
 	rep.Windows = len(wins)

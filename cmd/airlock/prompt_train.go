@@ -78,6 +78,9 @@ byte-identical FILE.`,
 	f.Float64Var(&opt.Rate, "rate", 0, "AdaGrad learning rate (default 0.5)")
 	f.Float64Var(&opt.L2, "l2", 0, "L2 penalty per update (default 1e-3)")
 	f.IntVar(&opt.Bits, "bits", 0, "log2 of the number of weight buckets (default 18)")
-	f.IntVar(&opt.Window, "window", 0, "window size in bytes of normalised text (default 768)")
+	f.IntVar(&opt.Window, "window", 0, "window size in bytes of normalised text (default 384)")
+	f.BoolVar(&opt.NoPair, "no-pair", false, "do not train each window holding an inserted attack also without it, as a negative")
+	f.Float64Var(&opt.TargetFPRContext, "target-fpr-context", 0, "calibration false-positive rate allowed in context mode (default 0.001)")
+	f.Float64Var(&opt.TargetFPRPrompt, "target-fpr-prompt", 0, "calibration false-positive rate allowed in prompt mode (default 0.01)")
 	return c
 }
