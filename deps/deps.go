@@ -122,6 +122,15 @@ func (c *Checker) typosquat() *typosquat.Checker {
 	return typosquat.Default()
 }
 
+// typosquatOf checks one name; a name on the embedded list is answered
+// without building the default checker's indexes.
+func (c *Checker) typosquatOf(eco, name string) (typosquat.Match, bool) {
+	if c.opt.Typosquat == nil && typosquat.Popular(eco, name) {
+		return typosquat.Match{}, false
+	}
+	return c.typosquat().Check(eco, name)
+}
+
 // CheckPackages checks package coordinates on their own, as an agent's
 // `npm install X` or `pip install X` names them: every check applies,
 // since each is a new direct dependency.
@@ -216,7 +225,7 @@ func (c *Checker) checkDeps(ctx context.Context, ds []manifest.Dep, adding bool,
 // checkName runs the checks that need only the name and constraint.
 func (c *Checker) checkName(d manifest.Dep, group []manifest.Dep, adding bool, report func(airlock.Finding)) {
 	if d.Direct || adding {
-		if m, ok := c.typosquat().Check(d.Ecosystem, d.Name); ok {
+		if m, ok := c.typosquatOf(d.Ecosystem, d.Name); ok {
 			// The severity is the signal's: a slip of the keyboard is
 			// almost surely an imitation, a popular name with a word
 			// added only worth a look.
