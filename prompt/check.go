@@ -160,6 +160,23 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 		a, b := nt.Off[mt.Start], nt.Off[mt.End]
 		res.Findings = append(res.Findings, ruleFinding(text, mt.Rule, int(a), int(b), ""))
 	}
+	if !opt.Context {
+		// A prompt that carries a document ("summarise this article:
+		// '…'") passes it on for the model to work on: inside it the
+		// context rules apply, as for any content the agent reads.
+		for _, seg := range embeddedContent(nt.Text) {
+			for _, mt := range rs.Match(nt.Text[seg[0]:seg[1]], true) {
+				if !mt.Rule.ContextOnly {
+					continue
+				}
+				a, b := nt.Off[seg[0]+mt.Start], nt.Off[seg[0]+mt.End]
+				f := ruleFinding(text, mt.Rule, int(a), int(b), "")
+				f.Message = "in the content quoted by the prompt: " + f.Message
+				f.Tags = append(f.Tags, "embedded-content")
+				res.Findings = append(res.Findings, f)
+			}
+		}
+	}
 	if opt.System != "" {
 		if f, ok := systemCheck(opt.System, text); ok {
 			res.Findings = append(res.Findings, f)
