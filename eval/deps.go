@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -44,6 +45,34 @@ type DepsRate struct {
 	Target  string   `json:"target,omitempty"`
 	Pass    bool     `json:"pass"`
 	Samples []string `json:"samples,omitempty"` // false positives or misses
+	// ByKind and BySeverity count the flagged names per signal
+	// (typosquat.Kind*) and per severity.
+	ByKind     map[string]int `json:"by_kind,omitempty"`
+	BySeverity map[string]int `json:"by_severity,omitempty"`
+	// Halves splits a positive set by a hash of each name (see HalfOf):
+	// the signals were designed looking at half A only, so half B is a
+	// held-out check.
+	Halves []DepsHalf `json:"halves,omitempty"`
+}
+
+// DepsHalf is the flag rate on one half of a positive set.
+type DepsHalf struct {
+	Half    string  `json:"half"` // "A" (studied) or "B" (held out)
+	Total   int     `json:"total"`
+	Flagged int     `json:"flagged"`
+	Rate    float64 `json:"rate"`
+}
+
+// HalfOf puts a name in half "A" or "B" by the FNV-1a hash of its lower
+// case form: a fixed split anyone can recompute, independent of list
+// order.
+func HalfOf(name string) string {
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(name)))
+	if h.Sum32()%2 == 0 {
+		return "A"
+	}
+	return "B"
 }
 
 // DepsHallucinated is the result of checking invented npm names against
@@ -148,7 +177,8 @@ func Deps(ctx context.Context, opt DepsOptions) (*DepsReport, error) {
 }
 
 func rateSet(c *typosquat.Checker, eco string, names []string, label string, samples int) DepsRate {
-	r := DepsRate{Label: label}
+	r := DepsRate{Label: label, ByKind: map[string]int{}, BySeverity: map[string]int{}}
+	halves := map[string]*DepsHalf{"A": {Half: "A"}, "B": {Half: "B"}}
 	seen := map[string]bool{}
 	for _, n := range names {
 		if n == "" || seen[n] {
@@ -156,11 +186,16 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 		}
 		seen[n] = true
 		r.Total++
+		h := halves[HalfOf(n)]
+		h.Total++
 		m, hit := c.Check(eco, n)
 		if hit {
 			r.Flagged++
+			h.Flagged++
+			r.ByKind[m.Kind]++
+			r.BySeverity[m.Severity.String()]++
 			if label == "negative" && len(r.Samples) < samples {
-				r.Samples = append(r.Samples, fmt.Sprintf("%s ~ %s (%s)", n, m.Target, m.Reason))
+				r.Samples = append(r.Samples, fmt.Sprintf("%s ~ %s (%s)", n, m.Target, m.Kind))
 			}
 		} else if label == "positive" && len(r.Samples) < samples {
 			r.Samples = append(r.Samples, n)
@@ -168,6 +203,15 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 	}
 	if r.Total > 0 {
 		r.Rate = float64(r.Flagged) / float64(r.Total)
+	}
+	if label == "positive" {
+		for _, k := range []string{"A", "B"} {
+			h := halves[k]
+			if h.Total > 0 {
+				h.Rate = float64(h.Flagged) / float64(h.Total)
+			}
+			r.Halves = append(r.Halves, *h)
+		}
 	}
 	return r
 }
@@ -260,6 +304,25 @@ func readLines(path string) ([]string, error) {
 	return out, sc.Err()
 }
 
+// countList prints counts as "a=3, b=1", largest first.
+func countList(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
 // WriteDepsText prints the report for people.
 func WriteDepsText(w io.Writer, r *DepsReport) error {
 	ecos := make([]string, 0, len(r.Embedded))
@@ -283,6 +346,12 @@ func WriteDepsText(w io.Writer, r *DepsReport) error {
 			what = "flagged (true positives)"
 		}
 		fmt.Fprintf(w, "  %-60s %5d/%-5d %6.2f%% %s  target %s  %s\n", t.Set, t.Flagged, t.Total, 100*t.Rate, what, t.Target, status)
+		if len(t.ByKind) > 0 {
+			fmt.Fprintf(w, "    by signal: %s; by severity: %s\n", countList(t.ByKind), countList(t.BySeverity))
+		}
+		for _, h := range t.Halves {
+			fmt.Fprintf(w, "    half %s (%s): %d/%d %.2f%%\n", h.Half, map[string]string{"A": "studied", "B": "held out"}[h.Half], h.Flagged, h.Total, 100*h.Rate)
+		}
 		if len(t.Samples) > 0 {
 			label := "false positives"
 			if t.Label == "positive" {

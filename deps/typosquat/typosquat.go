@@ -118,20 +118,35 @@ func New(lists map[string][]string) *Checker {
 	// The words of every popular name, across ecosystems, stand in for a
 	// dictionary: a name built from them is made of real words, not
 	// misspellings.
-	vocab := map[string]bool{}
+	total := 0
+	for _, names := range lists {
+		total += len(names)
+	}
+	vocab := make(map[string]bool, total)
+	type prepared struct {
+		name  string
+		words []string
+	}
+	prep := map[string][]prepared{}
 	for eco, names := range lists {
-		for _, orig := range names {
-			for _, w := range words(Normalize(eco, orig)) {
+		ps := make([]prepared, len(names))
+		for i, orig := range names {
+			n := Normalize(eco, orig)
+			ps[i] = prepared{n, words(n)}
+			for _, w := range ps[i].words {
 				vocab[w] = true
 			}
 		}
+		prep[eco] = ps
 	}
 	for eco, names := range lists {
-		ix := &index{eco: eco, exact: map[string]int{}, byLen: map[int][]int{}, single: map[int][]int{},
-			skeleton: map[string]int{}, words: map[string]int{}, scopes: map[string]bool{},
-			unscoped: map[string]int{}, family: map[string]int{}, leading: map[string]int{}, vocab: vocab}
+		k := len(names)
+		ix := &index{eco: eco, exact: make(map[string]int, k), byLen: map[int][]int{}, single: map[int][]int{},
+			skeleton: make(map[string]int, k), words: make(map[string]int, k/2), scopes: map[string]bool{},
+			unscoped: map[string]int{}, family: make(map[string]int, k), leading: map[string]int{}, vocab: vocab}
+		ix.entries = make([]entry, 0, k)
 		for i, orig := range names {
-			n := Normalize(eco, orig)
+			n, ws := prep[eco][i].name, prep[eco][i].words
 			if _, dup := ix.exact[n]; dup || n == "" {
 				continue
 			}
@@ -160,15 +175,12 @@ func New(lists map[string][]string) *Checker {
 					}
 				}
 			}
-			ws := words(n)
 			if len(ws) > 1 && !strings.HasPrefix(n, "@") {
 				ix.leading[ws[0]]++
 			}
 			if len(ws) > 1 {
-				seen := map[string]bool{}
-				for _, w := range ws {
-					if !seen[w] {
-						seen[w] = true
+				for j, w := range ws {
+					if !slices.Contains(ws[:j], w) {
 						ix.family[w]++
 					}
 				}
@@ -346,7 +358,7 @@ func (ix *index) edit(n string) (int, string, bool) {
 				break
 			}
 			if len(t.name) >= minEditLen && n[0] == t.name[0] && damerau1(n, t.name) && digits(n) == digits(t.name) &&
-				n != t.name+"s" && t.name != n+"s" && stripSep(n) != stripSep(t.name) && wordChange(n, t.name) && endEdit(n, t.name) {
+				!pluralOf(n, t.name) && !pluralOf(t.name, n) && stripSep(n) != stripSep(t.name) && wordChange(n, t.name) && endEdit(n, t.name) {
 				return e, "one edit away from one of the most popular names", true
 			}
 		}
@@ -406,11 +418,8 @@ func (ix *index) typo2(n string) (int, string, bool) {
 // accepts as an intermediate step, and the words of the two names still
 // pair up (a changed family word is not a slip).
 func twoSlips(n, t string) bool {
-	if n == t || len(words(n)) != len(words(t)) || digits(n) != digits(t) {
+	if n == t || !withinTwo(n, t) || len(words(n)) != len(words(t)) || digits(n) != digits(t) {
 		// Digits mark versions and forks (psycopg2-pool, python3-ldap).
-		return false
-	}
-	if !withinTwo(n, t) {
 		return false
 	}
 	// One slip may be a weak one only when the name has words of its own
@@ -502,9 +511,12 @@ func withinTwo(a, b string) bool {
 	if len(a)-len(b) > 2 || len(b)-len(a) > 2 {
 		return false
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var rows [3][48]int // package names are short; longer ones allocate
+	prev2, prev, cur := rows[0][:], rows[1][:], rows[2][:]
+	if len(b)+1 > len(prev) {
+		prev2, prev, cur = make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	prev2, prev, cur = prev2[:len(b)+1], prev[:len(b)+1], cur[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -608,10 +620,10 @@ func (ix *index) misspelt(n string) (int, string, bool) {
 					break
 				}
 				t := ix.entries[e].name
-				if len(t) >= minMisspeltLen && ix.entries[e].rank <= maxAffixRank && ix.family[t] < 3 && !ix.wordlike(t) &&
-					w[len(w)-1] == t[len(t)-1] && (typo(w, t) || skeleton(w) == skeleton(t)) {
-					// A changed last letter is another form of a word
-					// (forwarder, forwarded), not a slip.
+				// A changed last letter is another form of a word
+				// (forwarder, forwarded), not a slip.
+				if len(t) >= minMisspeltLen && ix.entries[e].rank <= maxAffixRank && ix.family[t] < 3 &&
+					w[len(w)-1] == t[len(t)-1] && (typo(w, t) || skeleton(w) == skeleton(t)) && !ix.wordlike(t) {
 					best = e
 				}
 			}
@@ -857,7 +869,7 @@ const (
 
 // slipOf classifies the one edit between n and t (see typo).
 func slipOf(n, t string) int {
-	if n == t || digitOnly(n, t) || n == t+"s" && !strings.HasSuffix(t, "s") || t == n+"s" && !strings.HasSuffix(n, "s") {
+	if n == t || digitOnly(n, t) || pluralOf(n, t) && !strings.HasSuffix(t, "s") || pluralOf(t, n) && !strings.HasSuffix(n, "s") {
 		return noSlip
 	}
 	// Find the first difference and classify the edit.
@@ -904,6 +916,11 @@ func slipOf(n, t string) int {
 		}
 	}
 	return noSlip
+}
+
+// pluralOf reports whether n is t+"s", without building the string.
+func pluralOf(n, t string) bool {
+	return len(n) == len(t)+1 && n[len(t)] == 's' && n[:len(t)] == t
 }
 
 // atWordEdge reports whether the letter at i in s (the longer name)
