@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -75,6 +76,7 @@ type hookReply struct {
 }
 
 func (a *app) runAgentHook(ctx context.Context, agent string, f *hookFlags) error {
+	hookGC()
 	data, err := claudecode.ReadPayload(a.stdin)
 	if err != nil {
 		return exitCode{2, err}
@@ -245,4 +247,21 @@ func (a *app) runPreCommit(ctx context.Context, failOnName, format string) error
 		return err
 	}
 	return outcome(res, failOn)
+}
+
+// hookMemoryLimit bounds the heap of a hook process, which runs without
+// the collector's pacing (hookGC).
+const hookMemoryLimit = 256 << 20
+
+// hookGC turns off proportional garbage collection for an agent hook: the
+// process lives for tens of milliseconds and peaks near 40 MB, and
+// collecting as it goes cost about a quarter of its CPU time. The memory
+// limit still makes the collector run should an event be unusually large.
+// A GOGC or GOMEMLIMIT the user set wins.
+func hookGC() {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(hookMemoryLimit)
+	debug.SetGCPercent(-1)
 }
