@@ -8,9 +8,11 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/des"
+	"crypto/rand"
 	"crypto/rc4"
 	"crypto/tls"
 	"fmt"
+	"io"
 	mathrand "math/rand"
 	"net/http"
 	"net/http/pprof"
@@ -94,8 +96,26 @@ func encrypt(key, msg []byte) {
 	// ruleid: go-cipher-constant-iv
 	gcm.Seal(nil, []byte("nonce-123456"), msg, nil)
 	nonce := make([]byte, gcm.NonceSize())
+	if _, err := io.ReadFull(rand.Reader, nonce); err != nil {
+		return
+	}
 	// ok: go-cipher-constant-iv
 	gcm.Seal(nil, nonce, msg, nil)
+	zero := make([]byte, gcm.NonceSize())
+	// ruleid: go-cipher-constant-iv
+	gcm.Seal(nil, zero, msg, nil)
+	// ruleid: go-cipher-constant-iv
+	cipher.NewCTR(block, []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+	iv := []byte("0123456789abcdef")
+	// ruleid: go-cipher-constant-iv
+	cipher.NewCBCEncrypter(block, iv)
+	// Decryption must use the IV it is given.
+	// ok: go-cipher-constant-iv
+	cipher.NewCBCDecrypter(block, iv)
+	fresh := make([]byte, aes.BlockSize)
+	rand.Read(fresh)
+	// ok: go-cipher-constant-iv
+	cipher.NewCTR(block, fresh)
 }
 
 func perms(data []byte) {
