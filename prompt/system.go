@@ -17,7 +17,13 @@ import (
 // facts the system prompt states (names, values).
 
 // prohibition marks a sentence that forbids something.
-var prohibition = regexp.MustCompile(`\b(not allowed|not permitted|never|avoid|do not|don't|dont|must not|mustn't|should not|shouldn't|cannot|can't|refuse|under no circumstances|forbidden|prohibited|off-limits|off limits|only (answer|discuss|talk|respond|help))\b`)
+var prohibition = regexp.MustCompile(`\b(not allowed|not permitted|never|avoid|do not|don't|dont|must not|mustn't|should not|shouldn't|cannot|can't|refuse|under no circumstances|forbidden|prohibited|off-limits|off limits|only (answer|discuss|talk|respond|help)|not (programmed|supposed|meant|designed|intended|authori[sz]ed) to|are not to|is not to|refrain from|steer clear of|stay away from|restricted from|strictly (limited|focused))\b`)
+
+// retraction marks an input that takes back the framing it, or the
+// system prompt, set up ("5, 3, 1. Actually, sort them the other way
+// instead"): with a system prompt that forbids things, a turn-around in
+// the middle of one message is how an override is usually phrased.
+var retraction = regexp.MustCompile(`(^|[.!?,;:]\s*)(actually|on second thought|never mind|nevermind|scratch that|forget (about )?(that|it|this|what i said)|disregard (that|this|it))\b[^.!?\n]{0,120}?\b(instead|rather|now|can you|could you|please|tell me|give me|provide|list|write|show)\b`)
 
 // disclosure marks a prohibition about revealing information.
 var disclosure = regexp.MustCompile(`\b(reveal|share|disclose|tell|give out|leak|expose|secret|confidential|private|personal|password|key|code)\b`)
@@ -45,7 +51,8 @@ conversation conversations respond response responses reply always under circums
 number change write writing new make create use using get set find show list add time way thing things work need want good
 best well etc name names code program programs function data text word words string strings value values maintain focus
 environment python java javascript output input print result results file files line lines simple given list item items
-help world people person someone something story write create describe explain`) {
+help world people person someone something story write create describe explain currently developed
+contain contains containing task tasks job jobs cost costs`) {
 		systemStop[w] = true
 	}
 	return systemStop
@@ -164,14 +171,50 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 	}
 	var hit []string
 	seen := map[string]bool{}
+	// Long protected stems also meet their cognates and inflections in
+	// other languages ("dinosaur" in "dinosaurio", "religion" in
+	// "religión" once accents are folded).
+	var long []string
+	for k := range protected {
+		if len(k) >= minCognate && !strings.HasPrefix(k, "topic:") {
+			long = append(long, k)
+		}
+	}
+	sort.Strings(long)
 	for _, w := range append(wordRe.FindAllString(in.Text, -1), concepts(in.Text)...) {
 		if len(w) < 3 || stop[w] {
 			continue
 		}
-		if p, ok := protected[stem(w)]; ok && !seen[p] {
+		st := stem(w)
+		p, ok := protected[st]
+		if !ok {
+			p, ok = protected[stem(foldAccents(w))]
+		}
+		if !ok && len(st) >= minCognate {
+			f := foldAccents(st)
+			for _, k := range long {
+				if cognate(f, k) {
+					p, ok = protected[k], true
+					break
+				}
+			}
+		}
+		if ok && !seen[p] {
 			seen[p] = true
 			hit = append(hit, p)
 		}
+	}
+	if len(hit) == 0 && len(protected) > 0 && retraction.MatchString(in.Text) {
+		return airlock.Finding{
+			RuleID:     "prompt.system.retraction",
+			Detector:   DetectorInjection,
+			Severity:   airlock.Medium,
+			Confidence: airlock.ConfidenceLow,
+			Message:    "the input takes back what it or the system prompt set up and asks for something else, while the system prompt forbids things; check the answer still follows the system prompt",
+			Location:   airlock.Location{Span: &airlock.TextSpan{Start: 0, End: len(input)}},
+			Evidence:   clip(excerpt(input, 0, len(input), 0), 200),
+			Tags:       []string{"system-relative"},
+		}, true
 	}
 	if len(hit) == 0 {
 		return airlock.Finding{}, false
@@ -195,6 +238,35 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 		Evidence: clip(excerpt(input, 0, len(input), 0), 200),
 		Tags:     []string{"system-relative"},
 	}, true
+}
+
+// minCognate is the shortest stem matched by prefix: shorter ones join
+// unrelated words ("form" and "formula").
+const minCognate = 6
+
+// cognate reports whether a and b (folded stems) are one word in two
+// languages or inflections: one is a prefix of the other, at most three
+// letters shorter.
+func cognate(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(a) >= minCognate && len(b)-len(a) <= 3 && strings.HasPrefix(b, a)
+}
+
+// accentFold maps the accented Latin letters of the languages attackers
+// switch to onto their base letter.
+var accentFold = strings.NewReplacer("á", "a", "à", "a", "â", "a", "ã", "a", "ä", "a", "å", "a", "é", "e", "è", "e", "ê", "e", "ë", "e",
+	"í", "i", "ì", "i", "î", "i", "ï", "i", "ó", "o", "ò", "o", "ô", "o", "õ", "o", "ö", "o", "ú", "u", "ù", "u", "û", "u", "ü", "u",
+	"ñ", "n", "ç", "c", "ß", "ss")
+
+func foldAccents(w string) string {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= 0x80 {
+			return accentFold.Replace(w)
+		}
+	}
+	return w
 }
 
 var (
