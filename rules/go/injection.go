@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"html/template"
+	"net/http"
 	"os"
 	"os/exec"
 	run "os/exec"
@@ -34,7 +35,7 @@ func commands(ctx context.Context, name string) {
 
 const table = "users"
 
-func queries(ctx context.Context, db *sql.DB, id string, n int) {
+func queries(ctx context.Context, db *sql.DB, base, id string, n int) {
 	// ruleid: go-sql-string-built
 	db.Query(fmt.Sprintf("SELECT * FROM users WHERE id = '%s'", id))
 	// ruleid: go-sql-string-built
@@ -53,6 +54,9 @@ func queries(ctx context.Context, db *sql.DB, id string, n int) {
 	db.Query("SELECT * FROM " + table)
 	// ok: go-sql-string-built
 	db.Query(fmt.Sprintf("SELECT * FROM %s WHERE id = 1", pq.QuoteIdentifier(id)))
+	// A URL with a query string is not SQL.
+	// ok: go-sql-string-built
+	http.Get(fmt.Sprintf("%s/search?limit=%d&q=%s", base, n, id))
 	// A prepared statement's arguments are values, not SQL.
 	stmt, _ := db.Prepare("SELECT name FROM users WHERE id = ?")
 	// ok: go-sql-string-built
