@@ -80,8 +80,8 @@ var conceptPhrases = []struct {
 	word string
 }{
 	{regexp.MustCompile(`\b(artificial intelligence|ai|a\.i\.|machine learning|neural net(work)?s?|deep learning|large language models?|language models?|llms?|intelligenza artificiale|inteligencia artificial|intelig[eê]ncia artificial|intelligence artificielle|k[uü]nstliche intelligenz|reti neurali|redes neuronales|redes neurais|r[eé]seaux de neurones)\b|人工知能|人工智能|인공지능|ニューラルネット|神经网络|신경망`), "topic:artificial-intelligence"},
-	{regexp.MustCompile(`\b(mot de passe|secret key|secret word|access code)\b|パスワード|暗証番号|비밀번호|密码|密碼|كلمة السر|كلمة المرور|पासवर्ड`), "password"},
-	{regexp.MustCompile(`住んで|住所|住在|살고|거주|يعيش|تعيش|रहता|रहती`), "live"},
+	{regexp.MustCompile(`\b(mot de passe|secret key|secret word|access code)\b|パスワード|暗証番号|비밀번호|密码|密碼|كلمة السر|كلمة المرور|पासवर्ड|пapoль|kωδikός|\b(şifre(niz|n|si)?|mật khẩu|kata sandi(nya)?|wachtwoord|has[lł]o)\b`), "password"},
+	{regexp.MustCompile(`住んで|住所|住在|살고|거주|يعيش|تعيش|रहता|रहती|жиbeт|жиbёт|ζει|\b(ya[sş][ıi]yor|tinggal|woont|mieszka|s[ốo]ng ở)\b`), "live"},
 	// Common off-limits topics and their words in the languages attackers
 	// switch to.
 	{regexp.MustCompile(`\b(recipes?|cook(ing)?|bake|baking|receta|recetas|cocinar|receita|receitas|cozinhar|recette|recettes|cuisiner|rezept|rezepte|kochen|backen|ricetta|ricette|cucinare|resep|memasak)\b|作り方|レシピ|料理|做法|食谱|菜谱|레시피|요리법|وصفة|طبخ|नुस्खा|व्यंजन`), "topic:recipe"},
