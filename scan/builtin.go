@@ -80,7 +80,7 @@ func builtin(folder func(string) bool) ([]*Rule, error) {
 		if err != nil {
 			return nil, fmt.Errorf("builtin rules: %w", err)
 		}
-		rs, err := ParseRules("rules/"+n, data)
+		rs, err := parseRules("rules/"+n, data, false)
 		if err != nil {
 			return nil, err
 		}

@@ -105,6 +105,14 @@ func checkUnique(rs []*Rule) error {
 // ParseRules parses one YAML rule file. name is used in error messages.
 // Patterns are not compiled (see Engine).
 func ParseRules(name string, data []byte) ([]*Rule, error) {
+	return parseRules(name, data, true)
+}
+
+// parseRules parses a rule file. Without check, regexes and comparisons
+// are not syntax-checked until first use: the built-in packs take that
+// path, since TestBuiltinCompilesForAllLanguages compiles all of them, and
+// checking cost a hook process about 0.7 ms.
+func parseRules(name string, data []byte, check bool) ([]*Rule, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -117,7 +125,7 @@ func ParseRules(name string, data []byte) ([]*Rule, error) {
 		return nil, fmt.Errorf("%s: empty rule file", name)
 	}
 	root := doc.Content[0]
-	p := &parser{file: name}
+	p := &parser{file: name, check: check}
 	if root.Kind != yaml.MappingNode {
 		return nil, p.errf(root, "a rule file is a mapping with a rules: list")
 	}
@@ -146,7 +154,10 @@ func ParseRules(name string, data []byte) ([]*Rule, error) {
 	return rules, nil
 }
 
-type parser struct{ file string }
+type parser struct {
+	file  string
+	check bool // syntax-check regexes and comparisons now (parseRules)
+}
 
 func (p *parser) errf(n *yaml.Node, format string, args ...any) error {
 	return fmt.Errorf("%s:%d: %s", p.file, n.Line, fmt.Sprintf(format, args...))
@@ -470,7 +481,7 @@ func (p *parser) regex(v *yaml.Node) (*rx, error) {
 	if v.Kind != yaml.ScalarNode || v.Value == "" {
 		return nil, p.errf(v, "regex must be a non-empty string")
 	}
-	re, err := newRx(v.Value)
+	re, err := newRx(v.Value, p.check)
 	if err != nil {
 		return nil, p.errf(v, "invalid regex (Go RE2 syntax): %v", err)
 	}
@@ -527,7 +538,7 @@ func (p *parser) patterns(v *yaml.Node) (*formula, error) {
 				return nil, err
 			}
 			// Semgrep anchors metavariable-regex at the start (Python re.match).
-			re, err = newRx(`^(?:` + re.String() + `)`)
+			re, err = newRx(`^(?:`+re.String()+`)`, p.check)
 			if err != nil {
 				return nil, p.errf(val, "invalid regex: %v", err)
 			}
@@ -590,7 +601,7 @@ func (p *parser) patterns(v *yaml.Node) (*formula, error) {
 			if expr == nil || strings.TrimSpace(expr.Value) == "" {
 				return nil, p.errf(val, "metavariable-comparison has no comparison")
 			}
-			cmp, err := compileComparison(expr.Value, strip, base)
+			cmp, err := compileComparison(expr.Value, strip, base, p.check)
 			if err != nil {
 				return nil, p.errf(expr, "%v", err)
 			}
@@ -661,27 +672,37 @@ func (r *Rule) compileAll() error {
 			return err
 		}
 	}
-	return compileComparisons(r.ID, r.formula)
+	return compileLazy(r.ID, r.formula)
 }
 
-// compileComparisons compiles a formula's metavariable-comparisons, which
-// scans otherwise compile on first use.
-func compileComparisons(id string, f *formula) error {
+// compileLazy compiles a formula's regexes and metavariable-comparisons,
+// which scans otherwise compile on first use.
+func compileLazy(id string, f *formula) error {
 	if f == nil {
 		return nil
 	}
+	if f.re != nil {
+		if _, err := f.re.compiled(); err != nil {
+			return fmt.Errorf("%s: rule %s: invalid regex: %w", f.where, id, err)
+		}
+	}
 	for _, s := range f.subs {
-		if err := compileComparisons(id, s); err != nil {
+		if err := compileLazy(id, s); err != nil {
 			return err
 		}
 	}
 	for _, t := range f.terms {
+		if t.re != nil {
+			if _, err := t.re.compiled(); err != nil {
+				return fmt.Errorf("%s: rule %s: invalid regex: %w", f.where, id, err)
+			}
+		}
 		if t.cmp != nil {
 			if _, err := t.cmp.program(); err != nil {
 				return fmt.Errorf("%s: rule %s: %w", t.cmp.where, id, err)
 			}
 		}
-		if err := compileComparisons(id, t.f); err != nil {
+		if err := compileLazy(id, t.f); err != nil {
 			return err
 		}
 	}

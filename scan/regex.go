@@ -17,11 +17,13 @@ type rx struct {
 	err  error
 }
 
-// newRx checks src's syntax (the errors a user can make) without building
-// the matcher.
-func newRx(src string) (*rx, error) {
-	if _, err := syntax.Parse(src, syntax.Perl); err != nil {
-		return nil, err
+// newRx checks src's syntax (the errors a user can make), if check is
+// set, without building the matcher.
+func newRx(src string, check bool) (*rx, error) {
+	if check {
+		if _, err := syntax.Parse(src, syntax.Perl); err != nil {
+			return nil, err
+		}
 	}
 	return &rx{src: src}, nil
 }
