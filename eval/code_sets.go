@@ -191,6 +191,7 @@ var codeGosecRules = map[string]codeGosecRule{
 var codeGosecCoverage = map[string][]string{
 	"G101": {"secrets", "go-jwt-hardcoded-key", "go-hardcoded-aes-key"},
 	"G102": {"go-listen-all-interfaces"},
+	"G103": {"go-unsafe-pointer"},
 	"G106": {"go-ssh-insecure-host-key"},
 	"G107": {"go-http-request-variable-url", "go-ssrf-request-url"},
 	"G108": {"go-pprof-imported", "go-pprof-handler-exposed"},
@@ -198,6 +199,7 @@ var codeGosecCoverage = map[string][]string{
 	"G111": {"go-http-dir-root"},
 	"G113": {"go-http-smuggling-headers"},
 	"G114": {"go-http-serve-no-timeouts"},
+	"G120": {"go-multipart-unbounded"},
 	"G201": {"go-sql-string-built", "go-sql-query-built-before-call", "go-sql-built-in-helper", "go-gorm-raw-sql-built"},
 	"G202": {"go-sql-string-built", "go-sql-query-built-before-call", "go-sql-query-extended", "go-sql-built-in-helper", "go-gorm-raw-sql-built"},
 	"G203": {"go-template-unescaped"},
@@ -227,6 +229,7 @@ var codeGosecCoverage = map[string][]string{
 	"G703": {"go-path-traversal-request", "go-file-path-variable"},
 	"G704": {"go-ssrf-request-url", "go-http-request-variable-url"},
 	"G705": {"go-xss-response-write", "go-template-unescaped"},
+	"G706": {"go-log-injection"},
 	"G710": {"go-open-redirect"},
 }
 

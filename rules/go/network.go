@@ -9,6 +9,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -98,4 +100,27 @@ func plain(w http.ResponseWriter, r *http.Request) {
 	// ok: go-http-smuggling-headers
 	w.Header().Set("Content-Length", "4")
 	_, _ = w.Write([]byte("body"))
+}
+
+func upload(w http.ResponseWriter, r *http.Request) {
+	// ruleid: go-multipart-unbounded
+	_ = r.ParseMultipartForm(32 << 20)
+}
+
+func boundedUpload(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 10<<20)
+	// ok: go-multipart-unbounded
+	_ = r.ParseMultipartForm(32 << 20)
+}
+
+func logins(r *http.Request) {
+	user := r.URL.Query().Get("user")
+	// ruleid: go-log-injection
+	log.Printf("user logged in: %s", user)
+	// ruleid: go-log-injection
+	log.Println("agent:", r.Header.Get("User-Agent"))
+	// ok: go-log-injection
+	log.Printf("user logged in: %q", user)
+	// ok: go-log-injection
+	slog.Info("user logged in", "user", user)
 }
