@@ -7,12 +7,12 @@ package sample
 import (
 	"crypto/md5"
 	"crypto/rand"
-	mrand "math/rand/v2"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/tls"
 	"math/big"
+	mrand "math/rand/v2"
 	"net/http"
 
 	"golang.org/x/crypto/md4"
