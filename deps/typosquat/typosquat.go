@@ -842,7 +842,7 @@ func (ix *index) dressedMisspelling(n string) (int, string, bool) {
 		}
 		for _, f := range []func(*index, string) (int, string, bool){(*index).lookalike, (*index).typo1, (*index).edit} {
 			if e, why, ok := f(ix, a.core); ok {
-				return e, "a misspelling of the name (" + why + ") with \"" + a.word + "\" added", true
+				return e, why + ", with \"" + a.word + "\" added", true
 			}
 		}
 	}
