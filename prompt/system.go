@@ -109,6 +109,8 @@ func stem(w string) string {
 	if strings.HasPrefix(w, "topic:") {
 		return w
 	}
+	// A closing quote sticks to the word before it: 'dinosaurs'.
+	w = strings.TrimRight(w, "'")
 	w = strings.TrimSuffix(w, "'s")
 	if a, ok := stemAlias[w]; ok {
 		return a
