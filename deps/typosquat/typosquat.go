@@ -840,7 +840,7 @@ func (ix *index) dressedMisspelling(n string) (int, string, bool) {
 		if _, ok := ix.exact[a.core]; ok {
 			continue // the plain affix signals judge these
 		}
-		for _, f := range []func(*index, string) (int, string, bool){(*index).lookalike, (*index).typo1, (*index).edit} {
+		for _, f := range []func(*index, string) (int, string, bool){(*index).lookalike, (*index).typo1, (*index).edit, (*index).typo2, (*index).plural} {
 			if e, why, ok := f(ix, a.core); ok {
 				return e, why + ", with \"" + a.word + "\" added", true
 			}

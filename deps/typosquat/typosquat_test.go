@@ -75,6 +75,7 @@ func TestCheck(t *testing.T) {
 		{"npm", "lodahs-latest", "lodash", KindMisspelt, airlock.High},
 		{"npm", "e1ectron.js", "electron", KindMisspelt, airlock.High},
 		{"npm", "types-lodsah", "lodash", KindMisspelt, airlock.High},
+		{"npm", "webpack-dve-sevrer-v5", "webpack-dev-server", KindMisspelt, airlock.High},
 
 		// Scopes dropped or imitated.
 		{"npm", "acme-widgets", "@acme/widgets", KindUnscoped, airlock.Medium},
