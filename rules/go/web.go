@@ -5,12 +5,14 @@
 package sample
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"fmt"
 	"html"
 	"io"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -128,6 +130,38 @@ func unzip(z *zip.Reader, dest string) {
 	}
 	// ok: go-zip-slip
 	_ = filepath.Join(dest, "manifest.json")
+}
+
+func extractEntry(f *zip.File, dest string) string {
+	// ruleid: go-zip-slip
+	return path.Join(dest, f.Name)
+}
+
+func untar(tr *tar.Reader, dest string) {
+	for {
+		hdr, err := tr.Next()
+		if err != nil {
+			return
+		}
+		name := hdr.Name
+		// ruleid: go-zip-slip
+		target := filepath.Join(dest, name)
+		_ = target
+	}
+}
+
+func untarChecked(tr *tar.Reader, dest string) error {
+	for {
+		hdr, err := tr.Next()
+		if err != nil {
+			return err
+		}
+		// ok: go-zip-slip
+		target := filepath.Join(dest, hdr.Name)
+		if !strings.HasPrefix(target, filepath.Clean(dest)+string(os.PathSeparator)) {
+			return fmt.Errorf("entry %q escapes the destination", hdr.Name)
+		}
+	}
 }
 
 func safeJoin(dest, name string) (string, error) {
