@@ -150,6 +150,21 @@ func untar(tr *tar.Reader, dest string) {
 	}
 }
 
+func untarValidated(tr *tar.Reader, dest string) bool {
+	for {
+		hdr, err := tr.Next()
+		if err != nil || !isPathSafe(hdr.Name) {
+			return false
+		}
+		// ok: go-zip-slip
+		_ = filepath.Join(dest, hdr.Name)
+	}
+}
+
+func isPathSafe(name string) bool {
+	return !strings.Contains(name, "..") && !filepath.IsAbs(name)
+}
+
 func untarChecked(tr *tar.Reader, dest string) error {
 	for {
 		hdr, err := tr.Next()
