@@ -17,7 +17,7 @@ func testChecker() *Checker {
 		return append(top, tail...)
 	}
 	return New(map[string][]string{
-		"npm": pad([]string{"lodash", "express", "react", "cross-env", "@babel/core", "@types/node", "typescript", "electron",
+		"npm": pad([]string{"lodash", "express", "react", "cross-env", "@babel/core", "@types/node", "@types/yargs-parser", "typescript", "electron",
 			"puppeteer", "@acme/widgets", "babel-loader", "babel-jest", "memoizee", "lodash.memoize", "chalk", "read-pkg",
 			"pkg-dir", "find-pkg"}, "dom-serializer", "webpack-dev-server"),
 		"PyPI": pad([]string{"requests", "numpy", "python-dateutil", "beautifulsoup4", "scikit-learn", "colorama", "boto3",
@@ -79,7 +79,7 @@ func TestCheck(t *testing.T) {
 
 		// Scopes dropped or imitated.
 		{"npm", "acme-widgets", "@acme/widgets", KindUnscoped, airlock.Medium},
-		{"npm", "types-node", "@types/node", KindUnscoped, airlock.Medium},
+		{"npm", "types-yargs-parser", "@types/yargs-parser", KindUnscoped, airlock.Medium},
 		{"npm", "types-express", "express", KindUnscoped, airlock.Medium},
 		{"npm", "babel-core", "", "", 0}, // the project's own names before it moved into @babel
 
@@ -94,7 +94,7 @@ func TestCheck(t *testing.T) {
 		{"npm", "python-express", "express", KindMarker, airlock.Medium}, // Python's marker on npm
 		{"PyPI", "numpy-python", "", "", 0},                              // how Python bindings are named
 		{"PyPI", "py-numpy", "", "", 0},
-		{"npm", "typescript-5.1", "typescript", KindVersion, airlock.Medium},
+		{"npm", "typescript-7.3", "typescript", KindVersion, airlock.Medium},
 		{"npm", "electron-v30", "electron", KindVersion, airlock.Medium},
 		{"npm", "electron2", "", "", 0}, // a glued major version names a fork
 		{"PyPI", "numpy-2.1", "numpy", KindVersion, airlock.Medium},
