@@ -46,33 +46,35 @@ func newMatcher(kws []string) *matcher {
 	for c := 'A'; c <= 'Z'; c++ {
 		m.class[c] = m.class[c+'a'-'A']
 	}
-	// Trie.
-	type node struct {
-		next map[uint8]int32
-		fail int32
-		out  []int32
-	}
-	nodes := []node{{next: map[uint8]int32{}}}
+	// Trie, stored densely: goTo[s*nclass+c] is the child of state s on
+	// class c, or 0 for none (the root is nobody's child). Maps per node
+	// made start-up cost grow with the number of byte classes, which
+	// keywords in other scripts multiply.
+	nc := m.nclass
+	goTo := make([]int32, nc, 64*nc)
+	outs := [][]int32{nil}
 	for id, k := range kws {
 		s := int32(0)
 		for i := 0; i < len(k); i++ {
-			c := m.class[k[i]]
-			n, ok := nodes[s].next[c]
-			if !ok {
-				n = int32(len(nodes))
-				nodes = append(nodes, node{next: map[uint8]int32{}})
-				nodes[s].next[c] = n
+			c := int(m.class[k[i]])
+			n := goTo[int(s)*nc+c]
+			if n == 0 {
+				n = int32(len(outs))
+				outs = append(outs, nil)
+				goTo = append(goTo, make([]int32, nc)...)
+				goTo[int(s)*nc+c] = n
 			}
 			s = n
 		}
-		nodes[s].out = append(nodes[s].out, int32(id))
+		outs[s] = append(outs[s], int32(id))
 	}
 	// Breadth-first fail links, then a dense transition table. Classes
 	// are visited in order so the build is deterministic.
-	m.delta = make([]int32, len(nodes)*m.nclass)
+	fail := make([]int32, len(outs))
+	m.delta = make([]int32, len(outs)*nc)
 	queue := []int32{}
-	for c := 1; c < m.nclass; c++ {
-		if n, ok := nodes[0].next[uint8(c)]; ok {
+	for c := 1; c < nc; c++ {
+		if n := goTo[c]; n != 0 {
 			m.delta[c] = n
 			queue = append(queue, n)
 		}
@@ -80,23 +82,22 @@ func newMatcher(kws []string) *matcher {
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		f := nodes[s].fail
-		nodes[s].out = append(nodes[s].out, nodes[f].out...)
-		for c := 1; c < m.nclass; c++ {
-			if n, ok := nodes[s].next[uint8(c)]; ok {
-				nodes[n].fail = m.delta[int(f)*m.nclass+c]
-				m.delta[int(s)*m.nclass+c] = n
+		f := fail[s]
+		outs[s] = append(outs[s], outs[f]...)
+		for c := 1; c < nc; c++ {
+			if n := goTo[int(s)*nc+c]; n != 0 {
+				fail[n] = m.delta[int(f)*nc+c]
+				m.delta[int(s)*nc+c] = n
 				queue = append(queue, n)
 			} else {
-				m.delta[int(s)*m.nclass+c] = m.delta[int(f)*m.nclass+c]
+				m.delta[int(s)*nc+c] = m.delta[int(f)*nc+c]
 			}
 		}
 	}
-	m.out = make([][]int32, len(nodes))
-	m.final = make([]bool, len(nodes))
-	for i := range nodes {
-		m.out[i] = nodes[i].out
-		m.final[i] = len(nodes[i].out) > 0
+	m.out = outs
+	m.final = make([]bool, len(outs))
+	for i := range outs {
+		m.final[i] = len(outs[i]) > 0
 	}
 	return m
 }
