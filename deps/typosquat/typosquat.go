@@ -335,7 +335,7 @@ func (ix *index) typo1(n string) (int, string, bool) {
 				break // entries are in rank order
 			}
 			t := ix.entries[e].name
-			if len(t) >= minTypoLen && typo(n, t) {
+			if len(t) >= minTypoLen && typo(n, t) && !ix.landsOnWord(n, t) {
 				best = e
 			}
 		}
@@ -474,6 +474,20 @@ func (ix *index) invented(n, t string) bool {
 		}
 	}
 	return changed
+}
+
+// landsOnWord reports whether a word of n that t does not have is a word
+// of the popular names' vocabulary: a slip that lands on a real word
+// (tools for toolz, django-filer for django-filter) names another
+// package more often than it imitates one.
+func (ix *index) landsOnWord(n, t string) bool {
+	tw := words(t)
+	for _, w := range words(n) {
+		if !slices.Contains(tw, w) && ix.vocab[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // slip is one step of twoSlips: a typo, or a word of a multi-word name
