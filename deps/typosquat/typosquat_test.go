@@ -21,7 +21,7 @@ func testChecker() *Checker {
 			"puppeteer", "@acme/widgets", "babel-loader", "babel-jest", "memoizee", "lodash.memoize", "chalk", "read-pkg",
 			"pkg-dir", "find-pkg"}, "dom-serializer", "webpack-dev-server"),
 		"PyPI": pad([]string{"requests", "numpy", "python-dateutil", "beautifulsoup4", "scikit-learn", "colorama", "boto3",
-			"psycopg2", "psycopg2-pool"}, "jsonpatch"),
+			"psycopg2", "psycopg2-pool", "toolz", "devops-tools"}, "jsonpatch"),
 		"Go":       {"github.com/stretchr/testify", "github.com/sirupsen/logrus"},
 		"RubyGems": {"nokogiri", "rails"},
 	})
@@ -45,6 +45,8 @@ func TestCheck(t *testing.T) {
 		{"npm", "dom-serialize", "", "", 0}, // a word cut short: too common in real names
 		{"PyPI", "boto2", "", "", 0},        // version digit families
 		{"PyPI", "jsonpath", "", "", 0},     // a distinct word one letter off a short name
+		{"PyPI", "tools", "", "", 0},        // lands on a word other popular names use
+		{"PyPI", "toolzz", "toolz", KindTypo, airlock.High},
 
 		// Look-alike characters, separators, scopes, word order.
 		{"npm", "crossenv", "cross-env", KindLookalike, airlock.High},
