@@ -192,7 +192,7 @@ func restrictAndStart(cfg *childConfig, path string, sock *os.File) (int, bool, 
 	if err := dropCaps(); err != nil {
 		return 0, ll, abi, step("drop capabilities", err)
 	}
-	prog, err := buildFilter()
+	prog, _, err := sandboxFilter()
 	if err != nil {
 		return 0, ll, abi, step("seccomp", err)
 	}

@@ -13,7 +13,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/elastic/go-seccomp-bpf/arch"
 	"golang.org/x/sys/unix"
 
 	"github.com/airlockhq/airlock/internal/lazyre"
@@ -96,11 +95,11 @@ type tracer struct {
 }
 
 func newTracer(fd int, v *view, rep *Report, start time.Time, onFirst func(int)) (*tracer, error) {
-	info, err := arch.GetInfo("")
+	_, names, err := sandboxFilter()
 	if err != nil {
 		return nil, err
 	}
-	return &tracer{mu: &reportMu, fd: fd, v: v, rep: rep, start: start, names: info.SyscallNumbers, onFirst: onFirst, first: true}, nil
+	return &tracer{mu: &reportMu, fd: fd, v: v, rep: rep, start: start, names: names, onFirst: onFirst, first: true}, nil
 }
 
 // loop serves notifications until every process holding the filter is
