@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/airlockhq/airlock/scan/lang"
@@ -183,17 +184,40 @@ func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l 
 // match wins, so a term like `pattern: $F(...)` binds the call that was
 // matched, not a call wrapped around it.
 func intersect(src []byte, a, b []pattern.Match) []pattern.Match {
+	// Only a match of b starting at or before x can contain x. With b
+	// sorted by start and the running maximum of its ends, the scan back
+	// from x stops where nothing earlier reaches x's end: on big files the
+	// all-pairs loop was quadratic. Ties keep b's order: of equally tight
+	// matches, the first in b wins, as before.
+	order := make([]int, len(b))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(p, q int) int { return cmp.Compare(b[p].Start, b[q].Start) })
+	maxEnd := make([]uint32, len(order))
+	for i, k := range order {
+		maxEnd[i] = b[k].End
+		if i > 0 && maxEnd[i-1] > maxEnd[i] {
+			maxEnd[i] = maxEnd[i-1]
+		}
+	}
 	var out []pattern.Match
 	for _, x := range a {
 		var best *pattern.Bindings
-		bestLen := uint32(1<<32 - 1)
+		bestLen, bestIdx := uint32(0), 0
 		found := false
-		for _, y := range b {
-			if x.Start < y.Start || x.End > y.End || y.End-y.Start >= bestLen && found {
+		j := sort.Search(len(order), func(i int) bool { return b[order[i]].Start > x.Start })
+		for j--; j >= 0 && maxEnd[j] >= x.End; j-- {
+			k := order[j]
+			y := b[k]
+			if x.End > y.End {
+				continue
+			}
+			if l := y.End - y.Start; found && (l > bestLen || l == bestLen && k > bestIdx) {
 				continue
 			}
 			if merged, ok := pattern.Unify(src, x.Binds, y.Binds); ok {
-				best, bestLen, found = merged, y.End-y.Start, true
+				best, bestLen, bestIdx, found = merged, y.End-y.Start, k, true
 			}
 		}
 		if found {

@@ -3,6 +3,7 @@ package pattern
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/airlockhq/airlock/scan/lang"
@@ -202,13 +203,18 @@ func (p *Pattern) find(ctx context.Context, f *File) ([]Match, error) {
 }
 
 func sortMatches(ms []Match) {
-	// Candidates come from several kind lists; insertion sort keeps the
-	// common, nearly sorted case cheap.
-	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && less(ms[j], ms[j-1]); j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
+	// Candidates come from several kind lists, each in source order. A
+	// stable sort keeps equal ranges in candidate order, as the insertion
+	// sort it replaces did, without its quadratic worst case on big files.
+	slices.SortStableFunc(ms, func(a, b Match) int {
+		switch {
+		case less(a, b):
+			return -1
+		case less(b, a):
+			return 1
 		}
-	}
+		return 0
+	})
 }
 
 func less(a, b Match) bool {
