@@ -1,14 +1,14 @@
 package prompt
 
-import "regexp"
+import "github.com/airlockhq/airlock/internal/lazyre"
 
 // A prompt often hands the model a document to work on: "write an e-mail
 // based on this resume: '…'", "given this table: <table>…". The document
 // is content, not the user's request, and an instruction inside it is an
 // indirect injection.
 var (
-	quotedDoc = regexp.MustCompile(`:\s*["'“‘]`)
-	markupDoc = regexp.MustCompile(`<(table|tr|td|p|div|span|caption|img|html|body|article|section|h[1-6]|li|ul|ol)\b[^>]{0,200}>`)
+	quotedDoc = lazyre.New(`:\s*["'“‘]`)
+	markupDoc = lazyre.New(`<(table|tr|td|p|div|span|caption|img|html|body|article|section|h[1-6]|li|ul|ol)\b[^>]{0,200}>`)
 )
 
 // minEmbedded is the shortest quoted document worth treating as content;
@@ -20,10 +20,10 @@ const minEmbedded = 60
 // end, and from the first of two or more HTML tags to the end.
 func embeddedContent(t string) [][2]int {
 	var out [][2]int
-	if loc := quotedDoc.FindStringIndex(t); loc != nil && len(t)-loc[1] >= minEmbedded {
+	if loc := quotedDoc.Re().FindStringIndex(t); loc != nil && len(t)-loc[1] >= minEmbedded {
 		out = append(out, [2]int{loc[1], len(t)})
 	}
-	if tags := markupDoc.FindAllStringIndex(t, 2); len(tags) == 2 {
+	if tags := markupDoc.Re().FindAllStringIndex(t, 2); len(tags) == 2 {
 		if len(out) == 0 || tags[0][0] < out[0][0] {
 			out = append(out[:0], [2]int{tags[0][0], len(t)})
 		}

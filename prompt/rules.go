@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 	"sync"
@@ -48,6 +49,28 @@ type Rule struct {
 	// attempt stops as soon as the text stops fitting, far cheaper than an
 	// unanchored search of the window.
 	anch *regexp.Regexp
+	// The pattern is parsed at load (so a bad one is reported there) but
+	// compiled when its keyword first appears: most texts wake few rules,
+	// and compiling all of them was most of a cold start.
+	src      string
+	anchored bool
+	once     sync.Once
+}
+
+// compiled returns the rule's expression and whether it is the anchored
+// form.
+func (r *Rule) compiled() (*regexp.Regexp, bool) {
+	r.once.Do(func() {
+		if r.anchored {
+			r.anch = regexp.MustCompile(r.src)
+		} else {
+			r.re = regexp.MustCompile(r.src)
+		}
+	})
+	if r.anchored {
+		return r.anch, true
+	}
+	return r.re, false
 }
 
 // maxAnchoredBefore is the largest Before for which rules are matched by
@@ -134,15 +157,14 @@ func (r *Rule) compile() error {
 	// "^" would match at every window start; the text is matched behind a
 	// line break instead (see Match).
 	pat := strings.ReplaceAll(r.Pattern, "(^|\\n)", "(\\n)")
-	// Only one form is compiled: start-up time is mostly regexp
-	// compilation.
-	var err error
-	if r.Before <= maxAnchoredBefore {
-		r.anch, err = regexp.Compile(`^(?:` + pat + `)`)
-	} else {
-		r.re, err = regexp.Compile(pat)
+	// Only one form is compiled, on first use: start-up time is mostly
+	// regexp compilation.
+	r.anchored = r.Before <= maxAnchoredBefore
+	r.src = pat
+	if r.anchored {
+		r.src = `^(?:` + pat + `)`
 	}
-	if err != nil {
+	if _, err := syntax.Parse(r.src, syntax.Perl); err != nil {
 		return fmt.Errorf("pattern: %w", err)
 	}
 	return nil
@@ -201,12 +223,13 @@ func (rs *RuleSet) Match(t string, context bool) []Match {
 					b = h.end + nl
 				}
 			}
-			if r.anch != nil {
+			if r.anchored {
 				if last, ok := lastAnch[ri]; ok && hs < last {
 					continue
 				}
+				anch, _ := r.compiled()
 				for p := a; p <= hs; p++ {
-					if loc := r.anch.FindStringIndex(t[p:b]); loc != nil && loc[1] > 0 {
+					if loc := anch.FindStringIndex(t[p:b]); loc != nil && loc[1] > 0 {
 						s, e := trimSpan(t, p, p+loc[1])
 						out = append(out, Match{Rule: r, Start: s, End: e})
 						lastAnch[ri] = p + loc[1]
@@ -240,7 +263,8 @@ func (rs *RuleSet) Match(t string, context bool) []Match {
 			a, b := max(w.a, 0), min(w.b, len(t))
 			// Window [a,b) of t is [a+1,b+1) of t1; start one byte early so a
 			// line break just before the window is seen.
-			for _, m := range rs.Rules[ri].re.FindAllStringIndex(t1[a:b+1], -1) {
+			re, _ := rs.Rules[ri].compiled()
+			for _, m := range re.FindAllStringIndex(t1[a:b+1], -1) {
 				s, e := a+m[0]-1, a+m[1]-1
 				if s < last {
 					continue

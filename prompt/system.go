@@ -2,11 +2,11 @@ package prompt
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/internal/lazyre"
 )
 
 // Many injections are attacks only relative to the system prompt: "tell me
@@ -17,20 +17,20 @@ import (
 // facts the system prompt states (names, values).
 
 // prohibition marks a sentence that forbids something.
-var prohibition = regexp.MustCompile(`\b(not allowed|not permitted|never|avoid|do not|don't|dont|must not|mustn't|should not|shouldn't|cannot|can't|refuse|under no circumstances|forbidden|prohibited|off-limits|off limits|only (answer|discuss|talk|respond|help)|not (programmed|supposed|meant|designed|intended|authori[sz]ed) to|are not to|is not to|refrain from|steer clear of|stay away from|restricted from|strictly (limited|focused))\b`)
+var prohibition = lazyre.New(`\b(not allowed|not permitted|never|avoid|do not|don't|dont|must not|mustn't|should not|shouldn't|cannot|can't|refuse|under no circumstances|forbidden|prohibited|off-limits|off limits|only (answer|discuss|talk|respond|help)|not (programmed|supposed|meant|designed|intended|authori[sz]ed) to|are not to|is not to|refrain from|steer clear of|stay away from|restricted from|strictly (limited|focused))\b`)
 
 // retraction marks an input that takes back the framing it, or the
 // system prompt, set up ("5, 3, 1. Actually, sort them the other way
 // instead"): with a system prompt that forbids things, a turn-around in
 // the middle of one message is how an override is usually phrased.
-var retraction = regexp.MustCompile(`(^|[.!?,;:]\s*)(actually|on second thought|never mind|nevermind|scratch that|forget (about )?(that|it|this|what i said)|disregard (that|this|it))\b[^.!?\n]{0,120}?\b(instead|rather|now|can you|could you|please|tell me|give me|provide|list|write|show)\b`)
+var retraction = lazyre.New(`(^|[.!?,;:]\s*)(actually|on second thought|never mind|nevermind|scratch that|forget (about )?(that|it|this|what i said)|disregard (that|this|it))\b[^.!?\n]{0,120}?\b(instead|rather|now|can you|could you|please|tell me|give me|provide|list|write|show)\b`)
 
 // disclosure marks a prohibition about revealing information.
-var disclosure = regexp.MustCompile(`\b(reveal|share|disclose|tell|give out|leak|expose|secret|confidential|private|personal|password|key|code)\b`)
+var disclosure = lazyre.New(`\b(reveal|share|disclose|tell|give out|leak|expose|secret|confidential|private|personal|password|key|code)\b`)
 
-var sentenceEnd = regexp.MustCompile(`[.!?\n]+`)
+var sentenceEnd = lazyre.New(`[.!?\n]+`)
 
-var wordRe = regexp.MustCompile(`\pL[\pL\pN']+`)
+var wordRe = lazyre.New(`\pL[\pL\pN']+`)
 
 // systemStop are words too common or too generic to say what is protected.
 var systemStop = map[string]bool{}
@@ -76,19 +76,19 @@ var stemAlias = map[string]string{
 // without spaces to one canonical word, so "AI" in a system prompt meets
 // "neural networks" in the input and "mot de passe" meets "password".
 var conceptPhrases = []struct {
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 	word string
 }{
-	{regexp.MustCompile(`\b(artificial intelligence|ai|a\.i\.|machine learning|neural net(work)?s?|deep learning|large language models?|language models?|llms?|intelligenza artificiale|inteligencia artificial|intelig[eê]ncia artificial|intelligence artificielle|k[uü]nstliche intelligenz|reti neurali|redes neuronales|redes neurais|r[eé]seaux de neurones)\b|人工知能|人工智能|인공지능|ニューラルネット|神经网络|신경망`), "topic:artificial-intelligence"},
-	{regexp.MustCompile(`\b(mot de passe|secret key|secret word|access code)\b|パスワード|暗証番号|비밀번호|密码|密碼|كلمة السر|كلمة المرور|पासवर्ड|пapoль|kωδikός|\b(şifre(niz|n|si)?|mật khẩu|kata sandi(nya)?|wachtwoord|has[lł]o)\b`), "password"},
-	{regexp.MustCompile(`住んで|住所|住在|살고|거주|يعيش|تعيش|रहता|रहती|жиbeт|жиbёт|ζει|\b(ya[sş][ıi]yor|tinggal|woont|mieszka|s[ốo]ng ở)\b`), "live"},
+	{lazyre.New(`\b(artificial intelligence|ai|a\.i\.|machine learning|neural net(work)?s?|deep learning|large language models?|language models?|llms?|intelligenza artificiale|inteligencia artificial|intelig[eê]ncia artificial|intelligence artificielle|k[uü]nstliche intelligenz|reti neurali|redes neuronales|redes neurais|r[eé]seaux de neurones)\b|人工知能|人工智能|인공지능|ニューラルネット|神经网络|신경망`), "topic:artificial-intelligence"},
+	{lazyre.New(`\b(mot de passe|secret key|secret word|access code)\b|パスワード|暗証番号|비밀번호|密码|密碼|كلمة السر|كلمة المرور|पासवर्ड|пapoль|kωδikός|\b(şifre(niz|n|si)?|mật khẩu|kata sandi(nya)?|wachtwoord|has[lł]o)\b`), "password"},
+	{lazyre.New(`住んで|住所|住在|살고|거주|يعيش|تعيش|रहता|रहती|жиbeт|жиbёт|ζει|\b(ya[sş][ıi]yor|tinggal|woont|mieszka|s[ốo]ng ở)\b`), "live"},
 	// Common off-limits topics and their words in the languages attackers
 	// switch to.
-	{regexp.MustCompile(`\b(recipes?|cook(ing)?|bake|baking|receta|recetas|cocinar|receita|receitas|cozinhar|recette|recettes|cuisiner|rezept|rezepte|kochen|backen|ricetta|ricette|cucinare|resep|memasak)\b|作り方|レシピ|料理|做法|食谱|菜谱|레시피|요리법|وصفة|طبخ|नुस्खा|व्यंजन`), "topic:recipe"},
-	{regexp.MustCompile(`\b(sports?|football|soccer|basketball|baseball|tennis|olympics?|deportes?|f[uú]tbol|esportes?|futebol|fu[sß]ball|calcio|olahraga|sepak bola)\b|スポーツ|サッカー|体育|运动|足球|스포츠|축구|رياضة|الرياضة|كرة القدم|الدوري|खेल`), "topic:sport"},
-	{regexp.MustCompile(`\b(music|musical|musicians?|songs?|composers?|composed|m[uú]sica|musique|musik|musica|canci[oó]n|can[cç][aã]o|chanson|lied|canzone|compositor|compositeur|komponist|compositore|comp[oô]s|compuso|a compos[eé])\b|音楽|音乐|歌曲|作曲|음악|노래|작곡|موسيقى|أغنية|संगीत|गाना`), "topic:music"},
-	{regexp.MustCompile(`\b(space travel|spaceflight|space flight|space exploration|moon landing|astronauts?|rockets?|nasa|spacecraft|manned mission)\b`), "topic:space-travel"},
-	{regexp.MustCompile(`\b(quantum|superposition|entanglement|qubits?)\b`), "topic:quantum"},
+	{lazyre.New(`\b(recipes?|cook(ing)?|bake|baking|receta|recetas|cocinar|receita|receitas|cozinhar|recette|recettes|cuisiner|rezept|rezepte|kochen|backen|ricetta|ricette|cucinare|resep|memasak)\b|作り方|レシピ|料理|做法|食谱|菜谱|레시피|요리법|وصفة|طبخ|नुस्खा|व्यंजन`), "topic:recipe"},
+	{lazyre.New(`\b(sports?|football|soccer|basketball|baseball|tennis|olympics?|deportes?|f[uú]tbol|esportes?|futebol|fu[sß]ball|calcio|olahraga|sepak bola)\b|スポーツ|サッカー|体育|运动|足球|스포츠|축구|رياضة|الرياضة|كرة القدم|الدوري|खेल`), "topic:sport"},
+	{lazyre.New(`\b(music|musical|musicians?|songs?|composers?|composed|m[uú]sica|musique|musik|musica|canci[oó]n|can[cç][aã]o|chanson|lied|canzone|compositor|compositeur|komponist|compositore|comp[oô]s|compuso|a compos[eé])\b|音楽|音乐|歌曲|作曲|음악|노래|작곡|موسيقى|أغنية|संगीत|गाना`), "topic:music"},
+	{lazyre.New(`\b(space travel|spaceflight|space flight|space exploration|moon landing|astronauts?|rockets?|nasa|spacecraft|manned mission)\b`), "topic:space-travel"},
+	{lazyre.New(`\b(quantum|superposition|entanglement|qubits?)\b`), "topic:quantum"},
 }
 
 // concepts returns the canonical words of the concept phrases in t
@@ -131,13 +131,13 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 	protected := map[string]string{} // stem → word
 	disclose := false
 	addWords := func(s string) {
-		for _, w := range wordRe.FindAllString(s, -1) {
+		for _, w := range wordRe.Re().FindAllString(s, -1) {
 			if len(w) >= 3 && !stop[w] {
 				protected[stem(w)] = w
 			}
 		}
 	}
-	for _, sent := range sentenceEnd.Split(sys, -1) {
+	for _, sent := range sentenceEnd.Re().Split(sys, -1) {
 		if !prohibition.MatchString(sent) {
 			continue
 		}
@@ -161,7 +161,7 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 				protected[stem(f)] = f
 			}
 		}
-		for _, sent := range sentenceEnd.Split(system, -1) {
+		for _, sent := range sentenceEnd.Re().Split(system, -1) {
 			if factSentence.MatchString(sent) {
 				ns := Normalize(sent).Text
 				addWords(ns)
@@ -183,7 +183,7 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 		}
 	}
 	sort.Strings(long)
-	for _, w := range append(wordRe.FindAllString(in.Text, -1), concepts(in.Text)...) {
+	for _, w := range append(wordRe.Re().FindAllString(in.Text, -1), concepts(in.Text)...) {
 		if len(w) < 3 || stop[w] {
 			continue
 		}
@@ -272,9 +272,9 @@ func foldAccents(w string) string {
 }
 
 var (
-	factSentence = regexp.MustCompile(`['"‘“]|\d|\b(password|secret|key|email|address|born|birth|birthday|lives|balance|account|ssn|phone|favorite|favourite|color|colour)\b|[^.!?\n]\s+[A-Z][a-z]{2,}`)
-	capitalised  = regexp.MustCompile(`[^.!?\n]\s+([A-Z][a-z]{2,})`)
-	quoted       = regexp.MustCompile(`['"‘“]([^'"’”\n]{2,40})['"’”]`)
+	factSentence = lazyre.New(`['"‘“]|\d|\b(password|secret|key|email|address|born|birth|birthday|lives|balance|account|ssn|phone|favorite|favourite|color|colour)\b|[^.!?\n]\s+[A-Z][a-z]{2,}`)
+	capitalised  = lazyre.New(`[^.!?\n]\s+([A-Z][a-z]{2,})`)
+	quoted       = lazyre.New(`['"‘“]([^'"’”\n]{2,40})['"’”]`)
 )
 
 // systemFacts returns lower-cased names (capitalised words not starting a
@@ -285,7 +285,7 @@ func systemFacts(s string) []string {
 		out = append(out, strings.ToLower(m[1]))
 	}
 	for _, m := range quoted.FindAllStringSubmatch(s, -1) {
-		out = append(out, wordRe.FindAllString(strings.ToLower(m[1]), -1)...)
+		out = append(out, wordRe.Re().FindAllString(strings.ToLower(m[1]), -1)...)
 	}
 	return out
 }
