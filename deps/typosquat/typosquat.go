@@ -389,15 +389,22 @@ const (
 const minTypoLen = 5
 
 // minTypo2Len is the shortest popular name two slips may imitate: below
-// it, two edits turn most names into some other real word.
-const minTypo2Len = 9
+// it, two edits turn most names into some other real word. For the top
+// names (maxEditRank) it is minTopTypo2Len.
+const (
+	minTypo2Len    = 9
+	minTopTypo2Len = 7
+)
 
 // typo2 finds a long popular name two slips away, where each slip is one
 // the typo rule would accept on its own (webpacks-dev-servers,
 // suport-colour): one edit at this length is already a deliberate
-// look-alike, two still read as the original.
+// look-alike, two still read as the original. The top names, which
+// squatters copy most (requests), also match with two weak slips.
 func (ix *index) typo2(n string) (int, string, bool) {
-	if len(n) < minTypo2Len-2 {
+	if len(n) < minTopTypo2Len {
+		// Short names are two edits from too many others (aioftp,
+		// aiohttp).
 		return 0, "", false
 	}
 	best := -1
@@ -407,7 +414,8 @@ func (ix *index) typo2(n string) (int, string, bool) {
 				break
 			}
 			t := ix.entries[e].name
-			if len(t) >= minTypo2Len && t[0] == n[0] && twoSlips(n, t) && ix.invented(n, t) {
+			top := ix.entries[e].rank <= maxEditRank
+			if (len(t) >= minTypo2Len || top && len(t) >= minTopTypo2Len) && t[0] == n[0] && twoSlips(n, t, top) && ix.invented(n, t) {
 				best = e
 			}
 		}
@@ -417,8 +425,9 @@ func (ix *index) typo2(n string) (int, string, bool) {
 
 // twoSlips reports whether n is t with two slips, each of which typo
 // accepts as an intermediate step, and the words of the two names still
-// pair up (a changed family word is not a slip).
-func twoSlips(n, t string) bool {
+// pair up (a changed family word is not a slip). lenient allows two weak
+// slips in a one-word name.
+func twoSlips(n, t string, lenient bool) bool {
 	if n == t || !withinTwo(n, t) || len(words(n)) != len(words(t)) || digits(n) != digits(t) {
 		// Digits mark versions and forks (psycopg2-pool, python3-ldap).
 		return false
@@ -436,7 +445,7 @@ func twoSlips(n, t string) bool {
 			return false // a word's first letter is seldom mistyped
 		}
 	}
-	multi := len(wt) > 1
+	multi := len(wt) > 1 || lenient
 	for _, m := range oneEdits(t) {
 		a, b := slip(m, t), slip(n, m)
 		if a != noSlip && b != noSlip && (a == strongSlip && b == strongSlip || multi && a+b > 2*weakSlip) {

@@ -63,8 +63,9 @@ func TestCheck(t *testing.T) {
 
 		// Two slips in a long name, each in a word of its own.
 		{"npm", "webpack-dve-sevrer", "webpack-dev-server", KindTypo2, airlock.High},
-		{"npm", "webpack-dev-serve", "", "", 0}, // an end cut off: another package
-		{"PyPI", "psycopg3-pool", "", "", 0},    // digits mark versions and forks
+		{"npm", "webpack-dev-serve", "", "", 0},                   // an end cut off: another package
+		{"PyPI", "rekuestz", "requests", KindTypo2, airlock.High}, // a top name: two weak slips are enough
+		{"PyPI", "psycopg3-pool", "", "", 0},                      // digits mark versions and forks
 
 		// Plurals of long names.
 		{"PyPI", "coloramas", "colorama", KindPlural, airlock.Medium},
