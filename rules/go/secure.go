@@ -210,3 +210,13 @@ func safeView(b []byte) string {
 	// ok: go-unsafe-pointer
 	return string(b)
 }
+
+func addresses(p *int) *int {
+	// ruleid: go-unsafe-pointer
+	addr := uintptr(unsafe.Pointer(p))
+	// ok: go-unsafe-pointer
+	q := (*int)(unsafe.Pointer(p))
+	_ = q
+	// ruleid: go-unsafe-pointer
+	return (*int)(unsafe.Pointer(uintptr(unsafe.Pointer(p)) + 8))
+}
