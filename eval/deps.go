@@ -180,6 +180,7 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 	r := DepsRate{Label: label, ByKind: map[string]int{}, BySeverity: map[string]int{}}
 	halves := map[string]*DepsHalf{"A": {Half: "A"}, "B": {Half: "B"}}
 	seen := map[string]bool{}
+	var misses []string
 	for _, n := range names {
 		if n == "" || seen[n] {
 			continue // the public lists repeat some names
@@ -197,9 +198,14 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 			if label == "negative" && len(r.Samples) < samples {
 				r.Samples = append(r.Samples, fmt.Sprintf("%s ~ %s (%s)", n, m.Target, m.Kind))
 			}
-		} else if label == "positive" && len(r.Samples) < samples {
-			r.Samples = append(r.Samples, n)
+		} else if label == "positive" {
+			misses = append(misses, n)
 		}
+	}
+	// Misses are sampled evenly across the list: the lists are sorted, and
+	// the first few names would all come from one family.
+	for i := 0; i < samples && i < len(misses); i++ {
+		r.Samples = append(r.Samples, misses[i*len(misses)/min(samples, len(misses))])
 	}
 	if r.Total > 0 {
 		r.Rate = float64(r.Flagged) / float64(r.Total)
