@@ -822,7 +822,8 @@ func (ix *index) marker(n string) (int, string, bool) {
 // separator (typescript-5.8, webpack-cli-v4): it reads like a release of
 // the real package. A number glued to the name (elasticsearch8, gitdb2)
 // is how forks for a major version are named, and on PyPI so is a
-// separated one (junit-xml-2), so there only a dotted version counts.
+// separated one (junit-xml-2), so there only a version of two or more parts
+// counts (name-1.2, which PEP 503 folds to name-1-2).
 func (ix *index) version(n string) (int, string, bool) {
 	m := versionSuffix.FindStringSubmatch(n)
 	if m == nil || ix.eco == "PyPI" && !strings.Contains(m[2], ".") && !strings.Contains(m[2], "-") {
