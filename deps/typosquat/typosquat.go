@@ -33,16 +33,16 @@ const (
 	KindSeparator = "separator" // separators removed: crossenv
 	KindScope     = "scope"     // look-alike scope: @bable/core
 	KindTypo      = "typo"      // one slip of the hand: lodahs
-	KindEdit      = "edit"      // any one edit to a top name: requestn
-	KindTypo2     = "typo2"     // two slips in a long name: webpacks-dev-servers
+	KindEdit      = "edit"      // any one edit to a top name: requestp
+	KindTypo2     = "typo2"     // two slips in a long name: webpack-dve-sevrer
 	KindReorder   = "reorder"   // the same words reordered: dateutil-python
-	KindMisspelt  = "misspelt"  // a misspelt popular name plus words: pupeteer-web
-	KindUnscoped  = "unscoped"  // a scoped name flattened: sentry-core for @sentry/core
+	KindMisspelt  = "misspelt"  // a misspelt popular name plus words: puppeter-cli
+	KindUnscoped  = "unscoped"  // a scoped name flattened: acme-widgets for @acme/widgets
 	KindFiller    = "filler"    // a filler word added: lodash-official
-	KindMarker    = "marker"    // a language marker added: knex.js, py-numpy
-	KindVersion   = "version"   // a version number added: typescript-5.8
-	KindCombo     = "combo"     // two popular names joined: matplotlib-requests
-	KindPlural    = "plural"    // a long popular name made plural: pydantics
+	KindMarker    = "marker"    // a language marker added: express.js, node-chalk
+	KindVersion   = "version"   // a version number added: typescript-6.1
+	KindCombo     = "combo"     // two popular names joined: numpy-colorama
+	KindPlural    = "plural"    // a long popular name made plural: coloramas
 )
 
 // Match is a popular package a name resembles.
@@ -221,6 +221,7 @@ type signal struct {
 // slip from a popular one is almost never innocent; a popular name with a
 // word added is often a real plugin, so it is only worth a look.
 var signals = []signal{
+	{KindSeparator, airlock.High, (*index).separatorsRemoved},
 	{KindLookalike, airlock.High, (*index).lookalike},
 	{KindScope, airlock.High, (*index).scopeLookalike},
 	{KindTypo, airlock.High, (*index).typo1},
@@ -249,7 +250,7 @@ func (c *Checker) Check(eco, name string) (Match, bool) {
 		return Match{}, false
 	}
 	for _, s := range signals {
-		if s.kind != KindLookalike && s.kind != KindScope && s.kind != KindTypo && s.kind != KindReorder && eco == "Go" {
+		if eco == "Go" && !slices.Contains([]string{KindSeparator, KindLookalike, KindScope, KindTypo, KindReorder}, s.kind) {
 			// Module paths carry a host and an owner; the word games
 			// below are about flat registry names.
 			continue
@@ -263,31 +264,43 @@ func (c *Checker) Check(eco, name string) (Match, bool) {
 }
 
 // lookalike matches names that read like a popular one once look-alike
-// characters are folded, and names that drop a popular name's separators.
+// characters are folded.
 func (ix *index) lookalike(n string) (int, string, bool) {
-	sk := skeleton(n)
-	e, ok := ix.skeleton[sk]
-	if !ok || sk == "" {
+	e, sepOnly, ok := ix.skeletonMatch(n)
+	if !ok || sepOnly {
 		return 0, "", false
+	}
+	return e, "the same name written with look-alike characters", true
+}
+
+// separatorsRemoved matches names that drop a popular name's separators
+// (crossenv for cross-env), a known trick; adding one (shallow-equal for
+// shallowequal) is how many unrelated real packages are named.
+func (ix *index) separatorsRemoved(n string) (int, string, bool) {
+	e, sepOnly, ok := ix.skeletonMatch(n)
+	if !ok || !sepOnly || seps(n) >= seps(ix.entries[e].name) {
+		return 0, "", false
+	}
+	return e, "the same name with its separators removed", true
+}
+
+// skeletonMatch finds the popular name with n's skeleton and says whether
+// the two differ in separators only.
+func (ix *index) skeletonMatch(n string) (e int, sepOnly, ok bool) {
+	sk := skeleton(n)
+	e, ok = ix.skeleton[sk]
+	if !ok || sk == "" {
+		return 0, false, false
 	}
 	t := ix.entries[e].name
 	_, _, ns := splitScope(n)
 	_, _, ts := splitScope(t)
-	switch {
-	case ns != ts:
+	if ns != ts {
 		// @koa/router vs koa-router: projects move into scopes; scope
 		// tricks are judged by their own signals.
-		return 0, "", false
-	case stripSep(t) == stripSep(n):
-		// Dropping a separator (crossenv for cross-env) is a known trick;
-		// adding one (shallow-equal for shallowequal) is how many
-		// unrelated real packages are named.
-		if seps(n) < seps(t) {
-			return e, "the same name with its separators removed", true
-		}
-		return 0, "", false
+		return 0, false, false
 	}
-	return e, "the same name written with look-alike characters", true
+	return e, stripSep(t) == stripSep(n), true
 }
 
 func seps(s string) int {
@@ -344,7 +357,7 @@ func (ix *index) typo1(n string) (int, string, bool) {
 }
 
 // edit matches any single edit of one of the most popular names, at its
-// ends too (requestn, pyyal): the few names everyone installs are the
+// ends too (requestp, pyyamo): the few names everyone installs are the
 // ones squatters copy, and at that rank a near-copy is rarely an
 // independent project. Plurals, digits and a changed first letter still
 // do not count, nor does a name that is itself a common word.
@@ -397,7 +410,7 @@ const (
 )
 
 // typo2 finds a long popular name two slips away, where each slip is one
-// the typo rule would accept on its own (webpacks-dev-servers,
+// the typo rule would accept on its own (webpack-dve-sevrer,
 // suport-colour): one edit at this length is already a deliberate
 // look-alike, two still read as the original. The top names, which
 // squatters copy most (requests), also match with two weak slips.
@@ -589,12 +602,12 @@ func oneEdits(t string) []string {
 }
 
 // plural matches a long, one-word popular name with an s added
-// (pydantics, torchvisions): short words take plurals as distinct
+// (coloramas, matplotlibs): short words take plurals as distinct
 // packages (event, events), long project names do not.
 func (ix *index) plural(n string) (int, string, bool) {
 	if strings.ContainsFunc(n, isSep) {
 		// One word of a long multi-word name made plural or singular
-		// (open-clips-torch, importlib-resource).
+		// (scikit-learns, charset-normalizers).
 		for l := len(n) - 1; l <= len(n)+1; l += 2 {
 			for _, e := range ix.byLen[l] {
 				t := ix.entries[e]
@@ -623,7 +636,7 @@ func (ix *index) plural(n string) (int, string, bool) {
 const minPluralLen = 12
 
 // misspelt matches a name whose first or last word is a misspelt popular
-// one-word name (pupeteer-web, azios.js): the misspelling shows intent,
+// one-word name (puppeter-cli, axois.js): the misspelling shows intent,
 // the added word only hides it.
 func (ix *index) misspelt(n string) (int, string, bool) {
 	ws := words(n)
@@ -689,7 +702,7 @@ const maxAffixRank = 2000
 const minMisspeltLen = 7
 
 // flattenedScope matches a popular scoped package written without its
-// scope: sentry-core for @sentry/core, types-node for @types/node.
+// scope: acme-widgets for @acme/widgets, types-lodash for @types/lodash.
 func (ix *index) flattenedScope(n string) (int, string, bool) {
 	if strings.HasPrefix(n, "@") {
 		return 0, "", false
@@ -737,8 +750,8 @@ var fillerWords = map[string]bool{
 var fillerSuffixes = map[string]bool{"latest": true, "beta": true, "prod": true}
 
 // markers name a language or runtime; a popular name with one added
-// (knex.js, node-winston) reads like the same project, and one with
-// Python's marker on npm (python-dotenv) like a port nobody needed.
+// (express.js, node-chalk) reads like the same project, and one with
+// Python's marker on npm (python-express) like a port nobody needed.
 var markers = map[string][]string{
 	// On PyPI, py-, python- and -py are how bindings of other projects
 	// are named (pygraphviz, docker-py, python-igraph), and node-/-js how
@@ -819,7 +832,7 @@ func (ix *index) marker(n string) (int, string, bool) {
 }
 
 // version matches a popular name with a release number appended after a
-// separator (typescript-5.8, webpack-cli-v4): it reads like a release of
+// separator (typescript-6.1, electron-v30): it reads like a release of
 // the real package. A number glued to the name (elasticsearch8, gitdb2)
 // is how forks for a major version are named, and on PyPI so is a
 // separated one (junit-xml-2), so there only a version of two or more parts
@@ -842,7 +855,7 @@ func (ix *index) version(n string) (int, string, bool) {
 
 // dressedMisspelling matches a look-alike or misspelling of a popular
 // name dressed with a filler word, a language marker, a version or a
-// types- prefix (azios.js, lodash.es-latest): the affix alone would be a
+// types- prefix (axois.js, lodash.es-latest): the affix alone would be a
 // medium finding, the misspelling under it shows intent.
 func (ix *index) dressedMisspelling(n string) (int, string, bool) {
 	var cores []affix
@@ -864,7 +877,7 @@ func (ix *index) dressedMisspelling(n string) (int, string, bool) {
 		if _, ok := ix.exact[a.core]; ok {
 			continue // the plain affix signals judge these
 		}
-		for _, f := range []func(*index, string) (int, string, bool){(*index).lookalike, (*index).typo1, (*index).edit, (*index).typo2, (*index).plural} {
+		for _, f := range []func(*index, string) (int, string, bool){(*index).separatorsRemoved, (*index).lookalike, (*index).typo1, (*index).edit, (*index).typo2, (*index).plural} {
 			if e, why, ok := f(ix, a.core); ok {
 				return e, why + ", with \"" + a.word + "\" added", true
 			}
@@ -877,7 +890,7 @@ func (ix *index) dressedMisspelling(n string) (int, string, bool) {
 // the version.
 var versionSuffix = regexp.MustCompile(`^(.+?)[-_.]v?([0-9]+(?:[-._][0-9]+)*)$`)
 
-// combo matches two popular names joined into one (matplotlib-requests):
+// combo matches two popular names joined into one (numpy-colorama):
 // an attacker borrows the trust of both. Names that many popular
 // packages use as a word (react, plugin, utils) are families, where such
 // joins are the normal way to name a package, so they do not count.

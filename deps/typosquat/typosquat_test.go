@@ -49,7 +49,7 @@ func TestCheck(t *testing.T) {
 		{"PyPI", "toolzz", "toolz", KindTypo, airlock.High},
 
 		// Look-alike characters, separators, scopes, word order.
-		{"npm", "crossenv", "cross-env", KindLookalike, airlock.High},
+		{"npm", "crossenv", "cross-env", KindSeparator, airlock.High},
 		{"npm", "cross-en-v", "", "", 0}, // adding a separator is how real names differ
 		{"npm", "typescrlpt", "typescript", KindLookalike, airlock.High},
 		{"npm", "e1ectron", "electron", KindLookalike, airlock.High},
