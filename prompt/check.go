@@ -278,6 +278,26 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 		if best >= thr {
 			res.Flagged = true
 		}
+		if !opt.Context {
+			// A document quoted by the prompt is read with the context
+			// weights, as content, the way the agent will read it.
+			for _, seg := range embeddedContent(nt.Text) {
+				ews, _ := m.scoreWindows(nt.Text[seg[0]:seg[1]], modeContext, nil)
+				ethr := longTextThreshold(float64(m.Threshold[modeContext]), len(ews))
+				for _, w := range ews {
+					if w.P < ethr {
+						continue
+					}
+					a, b := int(nt.Off[seg[0]+w.Start]), int(nt.Off[seg[0]+w.End])
+					f := classifierFinding(text, a, b, w.P, true)
+					f.RuleID = "prompt.classifier.embedded"
+					f.Message = "in the content quoted by the prompt: " + f.Message
+					f.Tags = append(f.Tags, "embedded-content")
+					res.Findings = append(res.Findings, f)
+					break
+				}
+			}
+		}
 	}
 	cats := map[string]bool{}
 	for _, f := range res.Findings {

@@ -89,6 +89,11 @@ var conceptPhrases = []struct {
 	{lazyre.New(`\b(music|musical|musicians?|songs?|composers?|composed|m[uú]sica|musique|musik|musica|canci[oó]n|can[cç][aã]o|chanson|lied|canzone|compositor|compositeur|komponist|compositore|comp[oô]s|compuso|a compos[eé])\b|音楽|音乐|歌曲|作曲|음악|노래|작곡|موسيقى|أغنية|संगीत|गाना`), "topic:music"},
 	{lazyre.New(`\b(space travel|spaceflight|space flight|space exploration|moon landing|astronauts?|rockets?|nasa|spacecraft|manned mission)\b`), "topic:space-travel"},
 	{lazyre.New(`\b(quantum|superposition|entanglement|qubits?)\b`), "topic:quantum"},
+	{lazyre.New(`\b(science|scientific|physics|chemistry|biology|quantum|relativity|thermodynamics|schr[oö]e?dinger'?s?|shrodinger'?s?|einstein|astrophysics|particle physics)\b`), "topic:science"},
+	{lazyre.New(`\b(math|maths|mathematics|mathematical|calculus|algebra|geometry|trigonometry|theorem|arithmetic|integrals?|derivatives?)\b`), "topic:math"},
+	{lazyre.New(`\b(medications?|medicines?|medical|drugs?|dosages?|prescriptions?|pharmaceuticals?|opioids?|painkillers?|morphine|antibiotics?)\b`), "topic:medicine"},
+	{lazyre.New(`\b(religion|religions|religious|god|gods|church|bible|quran|koran|faith|islam|christianity|buddhism|hinduism|judaism|religi[oó]n|religi[aã]o)\b`), "topic:religion"},
+	{lazyre.New(`\b(politics|political|elections?|president|presidential|government|politicians?|democrats?|republicans?|parliament|congress|pol[ií]tica)\b`), "topic:politics"},
 }
 
 // concepts returns the canonical words of the concept phrases in t
