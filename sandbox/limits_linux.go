@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -159,35 +158,39 @@ func (cg *cgroup) set(dir, file string, v int64) error {
 // flag, so the thread that forks moves itself in and back out, which the
 // kernel does without that lock when a thread moves itself (writing 0 to
 // the tasks file), and the child inherits the thread's cgroups.
-func (cg *cgroup) start(cmd *exec.Cmd) error {
+func (cg *cgroup) start(sys *syscall.SysProcAttr, start func() (*initProc, error)) (*initProc, error) {
 	if cg.version == 2 {
 		fd, err := unix.Open(cg.mem, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			return fmt.Errorf("open cgroup %s: %w", cg.mem, err)
+			return nil, fmt.Errorf("%w: open %s: %w", errCgroupMove, cg.mem, err)
 		}
 		defer unix.Close(fd)
-		cmd.SysProcAttr.UseCgroupFD = true
-		cmd.SysProcAttr.CgroupFD = fd
-		return cmd.Start()
+		sys.UseCgroupFD = true
+		sys.CgroupFD = fd
+		return start()
 	}
-	return onOwnThread(func() (bool, error) {
+	var p *initProc
+	err := onOwnThread(func() (bool, error) {
 		for _, d := range []string{cg.mem, cg.pids} {
 			if err := os.WriteFile(filepath.Join(d, "tasks"), []byte("0"), 0o644); err != nil {
 				return cg.leave() == nil, fmt.Errorf("%w: join %s: %w", errCgroupMove, d, err)
 			}
 		}
-		err := cmd.Start()
+		var err error
+		p, err = start()
 		if lerr := cg.leave(); lerr != nil {
 			// This thread stays in the run's cgroup: it must end rather
 			// than run other goroutines under the run's limits.
-			if err == nil {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
+			if p != nil {
+				p.kill()
+				p.wait()
+				p = nil
 			}
 			return false, fmt.Errorf("%w: leave the run's cgroup: %w", errCgroupMove, lerr)
 		}
 		return true, err
 	})
+	return p, err
 }
 
 // errCgroupMove marks a failure to move the starting thread, as opposed to

@@ -24,14 +24,23 @@ func TestCgroupStartInPlace(t *testing.T) {
 	}
 	defer cg.remove()
 	for i := 0; i < 3; i++ {
-		cmd := exec.Command("sleep", "5")
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
-		if err := cg.start(cmd); err != nil {
+		sleep, err := exec.LookPath("sleep")
+		if err != nil {
+			t.Skip("no sleep binary")
+		}
+		pidfd := -1
+		sys := &syscall.SysProcAttr{PidFD: &pidfd}
+		p, err := cg.start(sys, func() (*initProc, error) {
+			pid, err := syscall.ForkExec(sleep, []string{"sleep", "5"}, &syscall.ProcAttr{Sys: sys})
+			return &initProc{pid: pid, pidfd: pidfd}, err
+		})
+		if err != nil {
 			t.Fatalf("start in cgroup v%d: %v", cg.version, err)
 		}
-		in, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", cmd.Process.Pid))
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		in, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", p.pid))
+		p.kill()
+		p.wait()
+		unix.Close(p.pidfd)
 		if err != nil {
 			t.Fatal(err)
 		}
