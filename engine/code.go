@@ -9,6 +9,7 @@ import (
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/prompt"
 	"github.com/airlockhq/airlock/scan"
+	"github.com/airlockhq/airlock/source"
 )
 
 // scanners holds one engine per language, each loading only that
@@ -60,6 +61,13 @@ to write, plus the hidden-text checks that apply to its kind of file.`,
 		if lang == "" {
 			return nil // no grammar for this file type: nothing more to run
 		}
+		if len(ev.Content) > source.DefaultMaxSize {
+			// Parsing holds about 200 bytes per source byte; a hook must not
+			// take gigabytes for one generated file. Not scanning it is a
+			// check that did not run, which on_error decides, as scan does
+			// with the same limit.
+			return fmt.Errorf("%s: %d bytes, over the %d-byte limit for static analysis: not scanned", ev.Path, len(ev.Content), source.DefaultMaxSize)
+		}
 		eng, err := builtinScanner(lang)
 		if err != nil {
 			return fmt.Errorf("built-in rules: %w", err)
@@ -94,7 +102,7 @@ func Warm(events []airlock.Event) {
 		if lang == "" {
 			lang = scan.LanguageFor(ev.Path)
 		}
-		if lang == "" {
+		if lang == "" || len(ev.Content) > source.DefaultMaxSize {
 			continue
 		}
 		go func() {

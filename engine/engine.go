@@ -193,6 +193,11 @@ func failedList(ss []Status) string {
 				s += ", "
 			}
 			s += x.Detector + " " + x.State
+			if x.Error != "" {
+				// Say why, not only which: "too big" and "policy broken"
+				// call for different fixes.
+				s += ": " + x.Error
+			}
 		}
 	}
 	return s
