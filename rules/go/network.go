@@ -22,7 +22,7 @@ import (
 
 const statusURL = "https://status.example.com/health"
 
-func fetch(target string) {
+func fetch(target string, r *http.Request) {
 	// ruleid: go-http-request-variable-url
 	_, _ = http.Get(target)
 	// ruleid: go-http-request-variable-url
@@ -31,6 +31,9 @@ func fetch(target string) {
 	_, _ = http.Get("https://example.com/")
 	// ok: go-http-request-variable-url
 	_, _ = http.Get(statusURL)
+	// Request data is go-ssrf-request-url's (web.yaml), not this audit's.
+	// ok: go-http-request-variable-url
+	_, _ = http.Get(r.URL.Query().Get("url"))
 	local := "http://127.0.0.1:8080/metrics"
 	// ok: go-http-request-variable-url
 	_, _ = http.Get(local)
