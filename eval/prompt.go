@@ -192,7 +192,7 @@ func Prompt(ctx context.Context, opt PromptOptions) (*PromptReport, error) {
 		rep.Skipped = append(rep.Skipped, "rules-file backdoor: "+err.Error())
 	}
 	if len(opt.Survey) > 0 {
-		fc, err := PromptSurvey(ctx, opt.Survey)
+		fc, err := PromptSurvey(ctx, opt.Survey, prompt.Options{Context: true, NoClassifier: opt.NoClassifier})
 		if err != nil {
 			return nil, err
 		}
@@ -259,9 +259,9 @@ func promptRulesBackdoor(uni string) (PromptFileCheck, error) {
 	return fc, nil
 }
 
-// PromptSurvey runs the context-mode check over every README, markdown and
-// doc file under dirs and reports each flagged file.
-func PromptSurvey(ctx context.Context, dirs []string) (PromptFileCheck, error) {
+// PromptSurvey runs the check (normally in context mode) over every README,
+// markdown and doc file under dirs and reports each flagged file.
+func PromptSurvey(ctx context.Context, dirs []string, popt prompt.Options) (PromptFileCheck, error) {
 	fc := PromptFileCheck{Name: "real-text-survey"}
 	for _, dir := range dirs {
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -284,7 +284,7 @@ func PromptSurvey(ctx context.Context, dirs []string) (PromptFileCheck, error) {
 			if err != nil || len(b) > 8<<20 {
 				return nil
 			}
-			r, err := prompt.Check(ctx, string(b), prompt.Options{Context: true})
+			r, err := prompt.Check(ctx, string(b), popt)
 			if err != nil {
 				return err
 			}
