@@ -52,6 +52,11 @@ func viaVariables(w http.ResponseWriter, r *http.Request) {
 	safe := filepath.Base(name)
 	// ok: go-path-traversal-request
 	http.ServeFile(w, r, filepath.Join("uploads", safe))
+	target := r.URL.Query().Get("url")
+	// ruleid: go-ssrf-request-url
+	http.Get(target)
+	// ruleid: go-ssrf-request-url
+	http.NewRequest("GET", "http://"+target+"/status", nil)
 	next := r.FormValue("next")
 	// ruleid: go-open-redirect
 	http.Redirect(w, r, next, http.StatusFound)
