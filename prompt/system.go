@@ -2,6 +2,7 @@ package prompt
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -230,6 +231,7 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 		hit[i] = strings.ReplaceAll(strings.TrimPrefix(h, "topic:"), "-", " ")
 	}
 	sort.Strings(hit)
+	hit = slices.Compact(hit)
 	what := "discussed"
 	if disclose {
 		what = "disclosed"
