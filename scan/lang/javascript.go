@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"strings"
 	"unsafe"
 
 	tsjavascript "github.com/tree-sitter/tree-sitter-javascript/bindings/go"
@@ -44,7 +45,7 @@ func jsImports(t *Tree) map[string]string {
 			if src == nil {
 				continue
 			}
-			mod := StringContent(src.Text(t.Src))
+			mod := jsModule(StringContent(src.Text(t.Src)))
 			for _, c := range n.Children {
 				if c.Kind == "import_clause" {
 					jsImportClause(t, c, mod, m)
@@ -111,6 +112,11 @@ func jsImportClause(t *Tree, c *Node, mod string, m map[string]string) {
 	}
 }
 
+// jsModule names a Node built-in the same with or without the "node:"
+// scheme, which newer code (and code models) often write: a rule about
+// child_process must match require("node:child_process") too.
+func jsModule(mod string) string { return strings.TrimPrefix(mod, "node:") }
+
 // requireTarget recognises require('mod') and returns mod.
 func requireTarget(t *Tree, n *Node) (string, bool) {
 	if n.Kind != "call_expression" {
@@ -122,7 +128,7 @@ func requireTarget(t *Tree, n *Node) (string, bool) {
 	}
 	for _, a := range args.Children {
 		if a.Kind == "string" {
-			return StringContent(a.Text(t.Src)), true
+			return jsModule(StringContent(a.Text(t.Src))), true
 		}
 	}
 	return "", false

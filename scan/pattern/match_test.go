@@ -172,6 +172,12 @@ func TestMatch(t *testing.T) {
 			lines: []int{2, 4, 6},
 		},
 		{
+			name: "js node: scheme",
+			lang: "javascript", pat: "child_process.exec(...)",
+			src:   "const cp = require('node:child_process');\ncp.exec(cmd);\nimport { exec as run } from 'node:child_process';\nrun(c2);\n",
+			lines: []int{2, 4},
+		},
+		{
 			name: "java method",
 			lang: "java", pat: "Runtime.getRuntime().exec($X + $Y)",
 			src:   "class A { void f(String c) {\n Runtime.getRuntime().exec(\"ls \" + c);\n Runtime.getRuntime().exec(c);\n}}\n",
