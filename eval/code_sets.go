@@ -198,6 +198,7 @@ var codeGosecCoverage = map[string][]string{
 	"G110": {"go-decompression-bomb"},
 	"G111": {"go-http-dir-root"},
 	"G113": {"go-http-smuggling-headers"},
+	"G112": {"go-http-server-no-read-timeout"},
 	"G114": {"go-http-serve-no-timeouts"},
 	"G120": {"go-multipart-unbounded"},
 	"G201": {"go-sql-string-built", "go-sql-query-built-before-call", "go-sql-built-in-helper", "go-gorm-raw-sql-built"},

@@ -59,6 +59,12 @@ func serve(mux *http.ServeMux, l net.Listener) {
 	_ = http.ListenAndServe(":8080", mux)
 	// ruleid: go-http-serve-no-timeouts
 	_ = http.Serve(l, mux)
+	// ruleid: go-http-server-no-read-timeout
+	bare := &http.Server{Addr: ":8081", Handler: mux}
+	_ = bare.ListenAndServe()
+	later := &http.Server{Addr: ":8082", Handler: mux}
+	later.ReadTimeout = 10 * time.Second
+	// ok: go-http-server-no-read-timeout
 	srv := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	// ok: go-http-serve-no-timeouts
 	_ = srv.ListenAndServe()
