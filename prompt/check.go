@@ -31,6 +31,11 @@ type Options struct {
 	// Model replaces the embedded classifier (weights from
 	// `airlock prompt train`); nil uses the shipped one.
 	Model *Model
+
+	// docLen is the length of the whole text when a chunk of it is being
+	// checked, so the long-document correction counts every window of the
+	// document, not only the chunk's.
+	docLen int
 }
 
 // Span is a part of the input that triggered a check, in byte offsets of
@@ -103,7 +108,9 @@ func checkChunks(ctx context.Context, text string, opt Options, rs *RuleSet, m *
 			}
 		}
 		stop := snapRune(text, min(len(text), end+chunkOverlap))
-		r, err := check(ctx, text[start:stop], opt, rs, m)
+		copt := opt
+		copt.docLen = len(text)
+		r, err := check(ctx, text[start:stop], copt, rs, m)
 		for _, f := range r.Findings {
 			sp := f.Location.Span
 			if sp.Start+start >= end && end < len(text) {
@@ -246,7 +253,11 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 		if opt.Threshold == 0 && opt.Context {
 			// Documents are long; prompts carrying a jailbreak are long
 			// too, and there the correction would cost recall.
-			thr = longTextThreshold(thr, len(ws))
+			k := len(ws)
+			if opt.docLen > 0 {
+				k = max(k, windowCount(opt.docLen, m.Window))
+			}
+			thr = longTextThreshold(thr, k)
 		}
 		best := 0.0
 		var hits []WindowScore

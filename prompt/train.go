@@ -341,6 +341,15 @@ func thresholdFor(n []float64, rate float64) float64 {
 	return float64(math.Nextafter32(float32(n[idx]), 2))
 }
 
+// windowCount is len(windowSpans(n, w)), without building the list.
+func windowCount(n, w int) int {
+	if n <= w+w/2 {
+		return 1
+	}
+	step := w / 2
+	return (n-w+step-1)/step + 1
+}
+
 // windowSpans lists the windows scoreWindows uses for a text of n bytes.
 func windowSpans(n, w int) [][2]int {
 	if n <= w+w/2 {

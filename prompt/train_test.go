@@ -98,6 +98,16 @@ func TestWindowSpans(t *testing.T) {
 	}
 }
 
+func TestWindowCount(t *testing.T) {
+	for _, w := range []int{64, 384, 768} {
+		for n := 0; n < 5*w; n += 7 {
+			if got, want := windowCount(n, w), len(windowSpans(n, w)); got != want {
+				t.Fatalf("windowCount(%d, %d) = %d, want %d", n, w, got, want)
+			}
+		}
+	}
+}
+
 func TestSystemCheck(t *testing.T) {
 	tests := []struct {
 		system, input string
