@@ -95,6 +95,9 @@ func InitMain() int {
 	}
 	// As pid 1 of the namespace, signals from inside are only delivered
 	// when handled; handle and drop them so `kill 1` cannot end the run.
+	// (Landlock's signal scoping is no substitute: the restricted thread
+	// may be the init's main thread, which then shares the sandbox's
+	// domain; the escape test kill-supervisor checks this.)
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
 	go func() {
@@ -159,7 +162,8 @@ func lookPath(name string, env []string) (string, error) {
 // startRestricted starts the command from a dedicated, locked OS thread
 // that carries every restriction, so the command inherits them through
 // fork while the init's other threads keep serving the proxy. The thread is
-// never unlocked: when its goroutine ends the runtime discards it.
+// never unlocked: when its goroutine ends the runtime discards it (or, for
+// the main thread, parks it for good).
 func startRestricted(cfg *childConfig, path string, sock *os.File) (pid int, ll bool, abi int, err error) {
 	type result struct {
 		pid, abi int

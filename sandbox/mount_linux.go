@@ -190,8 +190,21 @@ func bindTo(src, dst string, ro, nodev bool) error {
 		}
 		return step("stat "+src, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return step("mkdir "+filepath.Dir(dst), err)
+	// Mount points are created optimistically: in the fresh root tmpfs
+	// the parent almost always exists and the target never does, and
+	// stat-ing both first tripled the system calls of every bind.
+	withParent := func(create func() error) error {
+		err := create()
+		if errors.Is(err, os.ErrNotExist) {
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return err
+			}
+			err = create()
+		}
+		if errors.Is(err, os.ErrExist) {
+			return nil
+		}
+		return err
 	}
 	switch {
 	case fi.Mode()&os.ModeSymlink != 0:
@@ -199,21 +212,21 @@ func bindTo(src, dst string, ro, nodev bool) error {
 		if err != nil {
 			return step("readlink "+src, err)
 		}
-		if _, err := os.Lstat(dst); err == nil {
-			return nil
-		}
-		return step("symlink "+dst, os.Symlink(t, dst))
+		return step("symlink "+dst, withParent(func() error { return os.Symlink(t, dst) }))
 	case fi.IsDir():
-		if err := os.MkdirAll(dst, 0o755); err != nil {
+		if err := withParent(func() error { return os.Mkdir(dst, 0o755) }); err != nil {
 			return step("mkdir "+dst, err)
 		}
 	default:
-		if _, err := os.Lstat(dst); err != nil {
-			f, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY, 0o644)
-			if err != nil {
-				return step("create mount point "+dst, err)
+		err := withParent(func() error {
+			f, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+			if err == nil {
+				f.Close()
 			}
-			f.Close()
+			return err
+		})
+		if err != nil {
+			return step("create mount point "+dst, err)
 		}
 	}
 	if err := unix.Mount(src, dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
