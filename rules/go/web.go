@@ -74,6 +74,14 @@ func viaVariables(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(os.Stderr, "request for %s\n", name)
 }
 
+func signHeaders(r *http.Request) string {
+	var b strings.Builder
+	v := r.Header.Get("X-Date")
+	// ok: go-xss-response-write
+	fmt.Fprintf(&b, "x-date:%s\n", v)
+	return b.String()
+}
+
 func redirect(w http.ResponseWriter, r *http.Request) {
 	// ruleid: go-open-redirect
 	http.Redirect(w, r, r.URL.Query().Get("next"), http.StatusFound)
@@ -137,9 +145,24 @@ func unzip(z *zip.Reader, dest string) {
 	_ = filepath.Join(dest, "manifest.json")
 }
 
-func extractEntry(f *zip.File, dest string) string {
+func extractEntry(f *zip.File, dest string) error {
+	filePath := path.Join(dest, f.Name)
 	// ruleid: go-zip-slip
-	return path.Join(dest, f.Name)
+	if err := os.MkdirAll(path.Dir(filePath), 0o755); err != nil {
+		return err
+	}
+	// ruleid: go-zip-slip
+	_, err := os.Create(filePath)
+	return err
+}
+
+func listEntries(z *zip.Reader, root string) []string {
+	var names []string
+	for _, f := range z.File {
+		// Joined only to name it: nothing is written.
+		names = append(names, filepath.Join(root, f.Name))
+	}
+	return names
 }
 
 func untar(tr *tar.Reader, dest string) {
@@ -149,9 +172,10 @@ func untar(tr *tar.Reader, dest string) {
 			return
 		}
 		name := hdr.Name
-		// ruleid: go-zip-slip
 		target := filepath.Join(dest, name)
-		_ = target
+		// ruleid: go-zip-slip
+		out, _ := os.OpenFile(target, os.O_CREATE|os.O_WRONLY, 0o644)
+		_ = out
 	}
 }
 
@@ -162,7 +186,7 @@ func untarValidated(tr *tar.Reader, dest string) bool {
 			return false
 		}
 		// ok: go-zip-slip
-		_ = filepath.Join(dest, hdr.Name)
+		os.Create(filepath.Join(dest, hdr.Name))
 	}
 }
 
@@ -176,10 +200,13 @@ func untarChecked(tr *tar.Reader, dest string) error {
 		if err != nil {
 			return err
 		}
-		// ok: go-zip-slip
 		target := filepath.Join(dest, hdr.Name)
 		if !strings.HasPrefix(target, filepath.Clean(dest)+string(os.PathSeparator)) {
 			return fmt.Errorf("entry %q escapes the destination", hdr.Name)
+		}
+		// ok: go-zip-slip
+		if _, err := os.Create(target); err != nil {
+			return err
 		}
 	}
 }
