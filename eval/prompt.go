@@ -35,6 +35,8 @@ type PromptOptions struct {
 	// Split is the split to measure (default test). Sets never used in
 	// training or calibration (Code Alpaca) are measured whole.
 	Split string
+	// Model replaces the embedded classifier weights (nil: embedded).
+	Model *prompt.Model
 }
 
 // PromptSet is the outcome on one dataset.
@@ -116,7 +118,7 @@ func Prompt(ctx context.Context, opt PromptOptions) (*PromptReport, error) {
 				return nil, err
 			}
 		}
-		r, err := prompt.Check(ctx, e.Text, prompt.Options{Context: e.Context, NoClassifier: opt.NoClassifier, System: e.System})
+		r, err := prompt.Check(ctx, e.Text, prompt.Options{Context: e.Context, NoClassifier: opt.NoClassifier, System: e.System, Model: opt.Model})
 		if err != nil {
 			return nil, fmt.Errorf("check %s example: %w", e.Set, err)
 		}
@@ -149,7 +151,7 @@ func Prompt(ctx context.Context, opt PromptOptions) (*PromptReport, error) {
 			if !((e.Set == "notinject" && e.Split == opt.Split) || e.Set == "codealpaca") {
 				continue
 			}
-			r, err := prompt.Check(ctx, e.Text, prompt.Options{NoClassifier: opt.NoClassifier, System: systems[k%len(systems)]})
+			r, err := prompt.Check(ctx, e.Text, prompt.Options{NoClassifier: opt.NoClassifier, System: systems[k%len(systems)], Model: opt.Model})
 			if err != nil {
 				return nil, fmt.Errorf("check benign prompt with system prompt: %w", err)
 			}
@@ -192,7 +194,7 @@ func Prompt(ctx context.Context, opt PromptOptions) (*PromptReport, error) {
 		rep.Skipped = append(rep.Skipped, "rules-file backdoor: "+err.Error())
 	}
 	if len(opt.Survey) > 0 {
-		fc, err := PromptSurvey(ctx, opt.Survey, prompt.Options{Context: true, NoClassifier: opt.NoClassifier})
+		fc, err := PromptSurvey(ctx, opt.Survey, prompt.Options{Context: true, NoClassifier: opt.NoClassifier, Model: opt.Model})
 		if err != nil {
 			return nil, err
 		}

@@ -24,6 +24,7 @@ const maxPromptInput = 64 << 20
 func (a *app) promptCmd() *cobra.Command {
 	var (
 		format, failOn, output, jsonl, mcpTools string
+		modelFile                               string
 		systemFile                              string
 		files                                   []string
 		context, noClassifier, strict           bool
@@ -64,6 +65,13 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 				return usagef("--threshold %v: want a probability between 0 and 1", threshold)
 			}
 			opt := prompt.Options{Context: context, NoClassifier: noClassifier, Threshold: threshold, Strict: strict}
+			if modelFile != "" {
+				m, err := loadPromptModel(modelFile)
+				if err != nil {
+					return usagef("--model: %w", err)
+				}
+				opt.Model = m
+			}
 			if systemFile != "" {
 				b, err := readInput(a.stdin, systemFile)
 				if err != nil {
@@ -173,6 +181,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 	f.BoolVar(&noClassifier, "no-classifier", false, "run only hidden-text checks and signatures")
 	f.BoolVar(&strict, "strict", false, "flag every invisible character (for source and agent instruction files)")
 	f.Float64Var(&threshold, "threshold", 0, "classifier threshold 0..1 (default: calibrated per mode)")
+	f.StringVar(&modelFile, "model", "", "classifier weights written by `airlock prompt train` (default: the embedded ones)")
 	c.AddCommand(a.promptTrainCmd())
 	return c
 }
@@ -351,4 +360,19 @@ func readLine(br *bufio.Reader, limit int) ([]byte, error) {
 			return buf, err
 		}
 	}
+}
+
+// loadPromptModel reads classifier weights written by `airlock prompt
+// train`.
+func loadPromptModel(path string) (*prompt.Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := prompt.ReadModel(bufio.NewReader(f))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
 }
