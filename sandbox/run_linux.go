@@ -44,22 +44,42 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	env, dropped := buildEnv(cfg)
 	rep.EnvDropped = dropped
-	before, err := takeSnapshot(ctx, cfg.Workdir, maxHashBytes)
-	if err != nil {
-		return nil, err
+	// The work directory is read while the init starts (a large one takes
+	// longer than the init); the command is released only once the
+	// snapshot is complete.
+	type snapResult struct {
+		s   *snapshot
+		err error
 	}
-	if before.truncated {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the work directory has more than %d files; changes beyond them are not reported", maxSnapshotFiles))
+	snapCh := make(chan snapResult, 1)
+	go func() {
+		s, err := takeSnapshot(ctx, cfg.Workdir, maxHashBytes)
+		snapCh <- snapResult{s, err}
+	}()
+	var snap *snapResult
+	waitSnapshot := func() error {
+		if snap == nil {
+			r := <-snapCh
+			snap = &r
+		}
+		return snap.err
 	}
 	var bg sync.WaitGroup
+	var err error
 	if cfg.Unsafe {
-		err = runUnsafe(ctx, cfg, env, rep)
+		if err = waitSnapshot(); err == nil {
+			err = runUnsafe(ctx, cfg, env, rep)
+		}
 	} else {
-		err = runSandboxed(ctx, cfg, env, rep, start, &bg)
+		err = runSandboxed(ctx, cfg, env, rep, start, &bg, waitSnapshot)
 	}
 	defer bg.Wait()
 	if err != nil {
 		return nil, err
+	}
+	before := snap.s
+	if before.truncated {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the work directory has more than %d files; changes beyond them are not reported", maxSnapshotFiles))
 	}
 	rep.Resources.WallMS = time.Since(start).Milliseconds()
 	rep.Resources.Execs = len(rep.Processes)
@@ -104,7 +124,7 @@ func checkKernel(cfg *Config) (landlock int, err error) {
 	return abi, nil
 }
 
-func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, start time.Time, bg *sync.WaitGroup) error {
+func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, start time.Time, bg *sync.WaitGroup, waitSnapshot func() error) error {
 	abi, err := checkKernel(&cfg)
 	if err != nil {
 		return err
@@ -344,6 +364,9 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		cc.Landlock.ConnectPorts = []int{proxyPortInside}
 	}
 
+	if err := waitSnapshot(); err != nil {
+		return abort(err)
+	}
 	b, err := json.Marshal(cc)
 	if err == nil {
 		_, err = cfgW.Write(b)
