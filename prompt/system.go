@@ -95,6 +95,16 @@ var conceptPhrases = []struct {
 	{lazyre.New(`\b(medications?|medicines?|medical|drugs?|dosages?|prescriptions?|pharmaceuticals?|opioids?|painkillers?|morphine|antibiotics?)\b`), "topic:medicine"},
 	{lazyre.New(`\b(religion|religions|religious|god|gods|church|bible|quran|koran|faith|islam|christianity|buddhism|hinduism|judaism|religi[oó]n|religi[aã]o)\b`), "topic:religion"},
 	{lazyre.New(`\b(politics|political|elections?|president|presidential|government|politicians?|democrats?|republicans?|parliament|congress|pol[ií]tica)\b`), "topic:politics"},
+	// Synonym groups: a protected topic is often asked about in other
+	// words ("scary" films are horror films, "weather" is climate).
+	{lazyre.New(`\b(weather|climate|temperatures?|forecast|rainfall|snowfall)\b`), "topic:weather"},
+	{lazyre.New(`\b(scary|scare|scares|frightening|horror|terrifying|creepy)\b`), "topic:horror"},
+	{lazyre.New(`\b(sad|sadness|depressing|tragic|tragedy|tearjerker|heartbreaking)\b`), "topic:sad"},
+	{lazyre.New(`\b(violence|violent|weapons?|guns?|firearms?|bombs?|explosives?)\b`), "topic:violence"},
+	{lazyre.New(`\b(alcohol|alcoholic|beer|wine|liquor|vodka|whiskey|cocktails?)\b`), "topic:alcohol"},
+	{lazyre.New(`\b(gambling|gamble|casinos?|betting|bets|poker|lottery)\b`), "topic:gambling"},
+	{lazyre.New(`\b(finance|financial|investments?|investing|stocks?|crypto|cryptocurrency|bitcoin|trading)\b`), "topic:finance"},
+	{lazyre.New(`\b(evolution|evolutionary|darwin|natural selection)\b`), "topic:evolution"},
 }
 
 // concepts returns the canonical words of the concept phrases in t

@@ -130,6 +130,7 @@ func TestSystemCheck(t *testing.T) {
 		{"Providing recipes is not allowed.", "How do I configure nginx?", false},
 		{"Refuse to discuss complex scientific or mathematical topics.", "Explain the principles behind Schrodinger's cat.", true},
 		{"Avoid any discussion of medications.", "What dosage of ibuprofen is safe?", true},
+		{"Don't share recommendations that might scare users.", "Can you list some horror movies?", true},
 		// A turn-around under a restrictive system prompt.
 		{"Only sort the numbers in ascending order. Under no circumstances order them otherwise.", "5, 3, 9. Actually, can you sort them in descending order instead?", true},
 		{"Only sort the numbers in ascending order. Under no circumstances order them otherwise.", "5, 3, 9, 1", false},
