@@ -225,7 +225,7 @@ var codeGosecCoverage = map[string][]string{
 	"G505": {"go-weak-hash"},
 	"G506": {"go-weak-hash"},
 	"G507": {"go-weak-hash"},
-	"G701": {"go-sql-string-built", "go-sql-query-built-before-call", "go-sql-query-extended", "go-sql-built-in-helper", "go-gorm-raw-sql-built"},
+	"G701": {"go-sql-request-data", "go-sql-string-built", "go-sql-query-built-before-call", "go-sql-query-extended", "go-sql-built-in-helper", "go-gorm-raw-sql-built"},
 	"G702": {"go-exec-shell-c", "go-exec-request-data", "go-exec-program-from-input"},
 	"G703": {"go-path-traversal-request", "go-file-path-variable"},
 	"G704": {"go-ssrf-request-url", "go-http-request-variable-url"},

@@ -146,3 +146,26 @@ func programs(ctx context.Context, path string) {
 	// ok: go-syscall-exec-variable
 	syscall.Exec("/bin/true", []string{"true"}, nil)
 }
+
+type savedQuery struct {
+	SQL string
+}
+
+func rawQueries(ctx context.Context, db *sql.DB, r *http.Request) {
+	// ruleid: go-sql-request-data
+	db.Query(r.URL.Query().Get("q"))
+	stmt := r.FormValue("sql")
+	// ruleid: go-sql-request-data
+	db.ExecContext(ctx, stmt)
+	sq := &savedQuery{SQL: r.FormValue("saved")}
+	// ruleid: go-sql-request-data
+	db.Query(sq.SQL)
+	id := r.FormValue("id")
+	// ok: go-sql-request-data
+	db.QueryContext(ctx, "SELECT name FROM users WHERE id = $1", id)
+	// ok: go-sql-request-data
+	db.Query("SELECT name FROM users WHERE id = ?", id)
+	pattern := fmt.Sprintf("%%%s%%", id)
+	// ok: go-sql-query-built-before-call
+	db.Query("SELECT name FROM users WHERE name LIKE ?", pattern)
+}
