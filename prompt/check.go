@@ -172,8 +172,8 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 		// '…'") passes it on for the model to work on: inside it the
 		// context rules apply, as for any content the agent reads.
 		for _, seg := range embeddedContent(nt.Text) {
-			for _, mt := range rs.Match(nt.Text[seg[0]:seg[1]], true) {
-				if !mt.Rule.ContextOnly {
+			for _, mt := range rs.match(nt.Text[seg[0]:seg[1]], true, true) {
+				if !mt.Rule.ContextOnly && !mt.Rule.EmbeddedOnly {
 					continue
 				}
 				a, b := nt.Off[seg[0]+mt.Start], nt.Off[seg[0]+mt.End]

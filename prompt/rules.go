@@ -31,6 +31,11 @@ type Rule struct {
 	// ContextOnly rules describe text that is normal from the user but an
 	// attack inside content the agent reads ("run this command").
 	ContextOnly bool `yaml:"context_only"`
+	// EmbeddedOnly rules apply only inside a document quoted by a prompt
+	// ("write an e-mail from this resume: '…'"): phrasing that is ordinary
+	// in prose anywhere else ("let's say …") but, inside material handed
+	// over to be processed, talks to whoever processes it.
+	EmbeddedOnly bool `yaml:"embedded_only"`
 	// Before and Window are how many bytes before and after a keyword
 	// the pattern may span (defaults 80 and 200).
 	Before int `yaml:"before"`
@@ -202,7 +207,11 @@ type Match struct {
 // benign text close to one Aho-Corasick pass. Patterns written with
 // "(^|\n)" see the text as if it began with a line break, so the anchor
 // means a line start even inside a window.
-func (rs *RuleSet) Match(t string, context bool) []Match {
+func (rs *RuleSet) Match(t string, context bool) []Match { return rs.match(t, context, false) }
+
+// match is Match; embedded also runs the rules for documents quoted by a
+// prompt.
+func (rs *RuleSet) match(t string, context, embedded bool) []Match {
 	type span struct{ a, b int }
 	var windows map[int][]span
 	var out []Match
@@ -210,7 +219,7 @@ func (rs *RuleSet) Match(t string, context bool) []Match {
 	rs.kw.find(t, func(h hit) {
 		for _, ri := range rs.kwRule[h.kw] {
 			r := rs.Rules[ri]
-			if r.ContextOnly && !context {
+			if (r.ContextOnly && !context) || (r.EmbeddedOnly && !embedded) {
 				continue
 			}
 			hs := h.end - len(rs.kw.kw[h.kw])
@@ -291,12 +300,12 @@ func (rs *RuleSet) CheckExamples() []error {
 		one := &RuleSet{Rules: []*Rule{r}}
 		one.index()
 		for _, ex := range r.Examples.Match {
-			if len(one.Match(Normalize(ex).Text, true)) == 0 {
+			if len(one.match(Normalize(ex).Text, true, true)) == 0 {
 				errs = append(errs, fmt.Errorf("%s: example does not match: %q", r.ID, ex))
 			}
 		}
 		for _, ex := range r.Examples.NoMatch {
-			if ms := one.Match(Normalize(ex).Text, true); len(ms) > 0 {
+			if ms := one.match(Normalize(ex).Text, true, true); len(ms) > 0 {
 				errs = append(errs, fmt.Errorf("%s: no_match example matches: %q", r.ID, ex))
 			}
 		}
