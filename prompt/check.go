@@ -32,6 +32,9 @@ type Options struct {
 	// `airlock prompt train`); nil uses the shipped one.
 	Model *Model
 
+	// agentFile marks an agent instruction file, which may tell the
+	// assistant how to answer.
+	agentFile bool
 	// docLen is the length of the whole text when a chunk of it is being
 	// checked, so the long-document correction counts every window of the
 	// document, not only the chunk's.
@@ -163,7 +166,7 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 	for _, h := range nt.Hidden {
 		res.Findings = append(res.Findings, hiddenFinding(text, h, opt.Strict))
 	}
-	for _, mt := range rs.Match(nt.Text, opt.Context) {
+	for _, mt := range rs.match(nt.Text, matchMode{context: opt.Context, agent: opt.agentFile}) {
 		a, b := nt.Off[mt.Start], nt.Off[mt.End]
 		res.Findings = append(res.Findings, ruleFinding(text, mt.Rule, int(a), int(b), ""))
 	}
@@ -172,7 +175,7 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 		// '…'") passes it on for the model to work on: inside it the
 		// context rules apply, as for any content the agent reads.
 		for _, seg := range embeddedContent(nt.Text) {
-			for _, mt := range rs.match(nt.Text[seg[0]:seg[1]], true, true) {
+			for _, mt := range rs.match(nt.Text[seg[0]:seg[1]], matchMode{context: true, embedded: true}) {
 				if !mt.Rule.ContextOnly && !mt.Rule.EmbeddedOnly {
 					continue
 				}
@@ -227,7 +230,7 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 			}
 		}
 		seen := map[string]bool{}
-		for _, mt := range rs.Match(segN.Text, true) {
+		for _, mt := range rs.match(segN.Text, matchMode{context: true, agent: opt.agentFile}) {
 			if seen[mt.Rule.ID] {
 				continue
 			}

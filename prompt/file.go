@@ -73,7 +73,7 @@ func ScanAgentFile(p string, content []byte) []airlock.Finding {
 	}
 	// The classifier is left out: instruction files are meant to instruct,
 	// so only the specific signatures and hidden text are evidence.
-	res, err := check(context.Background(), u.text, Options{Context: true, Strict: true}, rs, nil)
+	res, err := check(context.Background(), u.text, Options{Context: true, Strict: true, agentFile: true}, rs, nil)
 	if err != nil {
 		return []airlock.Finding{loadFailure(p, err)}
 	}

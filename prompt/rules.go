@@ -36,6 +36,10 @@ type Rule struct {
 	// in prose anywhere else ("let's say …") but, inside material handed
 	// over to be processed, talks to whoever processes it.
 	EmbeddedOnly bool `yaml:"embedded_only"`
+	// NotInAgentFiles rules describe how the assistant should answer
+	// ("in your responses, be concise"), which is exactly what agent
+	// instruction files legitimately say; `airlock scan` skips them there.
+	NotInAgentFiles bool `yaml:"not_in_agent_files"`
 	// Before and Window are how many bytes before and after a keyword
 	// the pattern may span (defaults 80 and 200).
 	Before int `yaml:"before"`
@@ -207,11 +211,18 @@ type Match struct {
 // benign text close to one Aho-Corasick pass. Patterns written with
 // "(^|\n)" see the text as if it began with a line break, so the anchor
 // means a line start even inside a window.
-func (rs *RuleSet) Match(t string, context bool) []Match { return rs.match(t, context, false) }
+func (rs *RuleSet) Match(t string, context bool) []Match {
+	return rs.match(t, matchMode{context: context})
+}
 
-// match is Match; embedded also runs the rules for documents quoted by a
-// prompt.
-func (rs *RuleSet) match(t string, context, embedded bool) []Match {
+// matchMode selects the rules a text gets.
+type matchMode struct {
+	context  bool // untrusted content: context_only rules too
+	embedded bool // a document quoted by a prompt: embedded_only rules too
+	agent    bool // an agent instruction file: no not_in_agent_files rules
+}
+
+func (rs *RuleSet) match(t string, mode matchMode) []Match {
 	type span struct{ a, b int }
 	var windows map[int][]span
 	var out []Match
@@ -219,7 +230,7 @@ func (rs *RuleSet) match(t string, context, embedded bool) []Match {
 	rs.kw.find(t, func(h hit) {
 		for _, ri := range rs.kwRule[h.kw] {
 			r := rs.Rules[ri]
-			if (r.ContextOnly && !context) || (r.EmbeddedOnly && !embedded) {
+			if (r.ContextOnly && !mode.context) || (r.EmbeddedOnly && !mode.embedded) || (r.NotInAgentFiles && mode.agent) {
 				continue
 			}
 			hs := h.end - len(rs.kw.kw[h.kw])
@@ -300,12 +311,12 @@ func (rs *RuleSet) CheckExamples() []error {
 		one := &RuleSet{Rules: []*Rule{r}}
 		one.index()
 		for _, ex := range r.Examples.Match {
-			if len(one.match(Normalize(ex).Text, true, true)) == 0 {
+			if len(one.match(Normalize(ex).Text, matchMode{context: true, embedded: true})) == 0 {
 				errs = append(errs, fmt.Errorf("%s: example does not match: %q", r.ID, ex))
 			}
 		}
 		for _, ex := range r.Examples.NoMatch {
-			if ms := one.match(Normalize(ex).Text, true, true); len(ms) > 0 {
+			if ms := one.match(Normalize(ex).Text, matchMode{context: true, embedded: true}); len(ms) > 0 {
 				errs = append(errs, fmt.Errorf("%s: no_match example matches: %q", r.ID, ex))
 			}
 		}
