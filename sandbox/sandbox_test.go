@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -200,6 +201,16 @@ func TestInitHelper(t *testing.T) {
 	c := exec.Command(helper, "run", "--workdir", dir)
 	if out, err := c.CombinedOutput(); c.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), "no command given") {
 		t.Errorf("airlock-run run without a command: %v %s", err, out)
+	}
+	// As the front end: the init it starts ahead of reading its flags
+	// runs the command, with the limits given on the command line.
+	c = exec.Command(helper, "run", "--workdir", dir, "--format", "json", "--procs", "77", "--", "sh", "-c", "echo front-end >&2; cat /proc/self/status")
+	var fe Report
+	if out, err := c.Output(); err != nil || json.Unmarshal(out, &fe) != nil {
+		t.Fatalf("airlock-run as the front end: %v\n%s", err, out)
+	}
+	if !fe.Sandboxed || len(fe.Processes) != 2 || fe.Processes[0].Argv[0] != "sh" || fe.Limits.Procs != 77 {
+		t.Errorf("airlock-run as the front end: %+v", fe)
 	}
 	e := newEnv(t)
 	r, stdout, _ := runIn(t, e, Config{Argv: []string{"sh", "-c", "echo via-helper; cat ~/.ssh/id_rsa"}, InitPath: helper})
