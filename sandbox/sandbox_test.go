@@ -202,8 +202,8 @@ func TestInitHelper(t *testing.T) {
 	if out, err := c.CombinedOutput(); c.ProcessState.ExitCode() != 2 || !strings.Contains(string(out), "no command given") {
 		t.Errorf("airlock-run run without a command: %v %s", err, out)
 	}
-	// As the front end: the init it starts ahead of reading its flags
-	// runs the command, with the limits given on the command line.
+	// As the front end (what `airlock run` hands over to): its flags, the
+	// JSON report on stdout, the limits given on the command line.
 	c = exec.Command(helper, "run", "--workdir", dir, "--format", "json", "--procs", "77", "--", "sh", "-c", "echo front-end >&2; cat /proc/self/status")
 	var fe Report
 	if out, err := c.Output(); err != nil || json.Unmarshal(out, &fe) != nil {
