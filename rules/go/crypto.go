@@ -73,6 +73,7 @@ func keys() {
 func randomness() {
 	// ruleid: go-math-rand
 	_ = mrand.IntN(10)
+	// ruleid: go-math-rand
 	gen := mrand.New(mrand.NewPCG(1, 2))
 	// ruleid: go-math-rand
 	_ = gen.Uint64()

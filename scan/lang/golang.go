@@ -2,6 +2,7 @@ package lang
 
 import (
 	"path"
+	"strings"
 	"unsafe"
 
 	tsgo "github.com/tree-sitter/tree-sitter-go/bindings/go"
@@ -46,9 +47,37 @@ func goImports(t *Tree) map[string]string {
 		if name == nil || p == nil || name.Kind != "package_identifier" {
 			continue
 		}
-		m[name.Text(t.Src)] = path.Base(StringContent(p.Text(t.Src)))
+		m[name.Text(t.Src)] = goPackageName(StringContent(p.Text(t.Src)))
 	}
 	return m
+}
+
+// goPackageName is the name an import path's package conventionally
+// declares: the last element, but not a major-version suffix
+// (math/rand/v2 is rand, gopkg.in/yaml.v3 is yaml).
+func goPackageName(importPath string) string {
+	base := path.Base(importPath)
+	if isMajorVersion(base) {
+		if dir := path.Dir(importPath); dir != "." && dir != "/" {
+			base = path.Base(dir)
+		}
+	}
+	if i := strings.LastIndex(base, ".v"); i > 0 && isMajorVersion(base[i+1:]) {
+		base = base[:i]
+	}
+	return base
+}
+
+func isMajorVersion(s string) bool {
+	if len(s) < 2 || s[0] != 'v' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // goNormalize turns pkg.Name(x) and Name(x) that the grammar parsed as

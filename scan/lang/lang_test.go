@@ -130,3 +130,18 @@ func TestDump(t *testing.T) {
 	}
 	t.Log("\n" + Dump(tr))
 }
+
+func TestGoPackageName(t *testing.T) {
+	for in, want := range map[string]string{
+		"math/rand":        "rand",
+		"math/rand/v2":     "rand",
+		"gopkg.in/yaml.v3": "yaml",
+		"github.com/a/b":   "b",
+		"v2":               "v2",
+		"crypto/md5":       "md5",
+	} {
+		if got := goPackageName(in); got != want {
+			t.Errorf("goPackageName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
