@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/internal/lazyre"
@@ -33,13 +34,10 @@ var sentenceEnd = lazyre.New(`[.!?\n]+`)
 
 var wordRe = lazyre.New(`\pL[\pL\pN']+`)
 
-// systemStop are words too common or too generic to say what is protected.
-var systemStop = map[string]bool{}
-
-func systemStopWords() map[string]bool {
-	if len(systemStop) > 0 {
-		return systemStop
-	}
+// systemStopWords are words too common or too generic to say what is
+// protected. Built once: Check runs concurrently.
+var systemStopWords = sync.OnceValue(func() map[string]bool {
+	stop := map[string]bool{}
 	for _, w := range strings.Fields(`about above after again against allowed answer answers anyone anything are aren't ask asked asking
 assistant avoid because been before being below between both can cannot chatbot could deemed details did discuss discussing
 discussion does doing don't down during each even ever every few first follow following for from further give given have having
@@ -54,10 +52,10 @@ best well etc name names code program programs function data text word words str
 environment python java javascript output input print result results file files line lines simple given list item items
 help world people person someone something story write create describe explain currently developed
 contain contains containing task tasks job jobs cost costs`) {
-		systemStop[w] = true
+		stop[w] = true
 	}
-	return systemStop
-}
+	return stop
+})
 
 // stemAlias joins words a system prompt and a question use for one fact,
 // including the words of other languages an attacker switches to so that
