@@ -21,6 +21,10 @@ import (
 // prohibition marks a sentence that forbids something.
 var prohibition = lazyre.New(`\b(not allowed|not permitted|never|avoid|do not|don't|dont|must not|mustn't|should not|shouldn't|cannot|can't|refuse|under no circumstances|forbidden|prohibited|off-limits|off limits|only (answer|discuss|talk|respond|help)|not (programmed|supposed|meant|designed|intended|authori[sz]ed) to|are not to|is not to|refrain from|steer clear of|stay away from|restricted from|strictly (limited|focused))\b`)
 
+// restriction marks a system prompt that limits what the model may do,
+// including by scope ("only sort the numbers in ascending order").
+var restriction = lazyre.New(`\b(only|never|must not|do not|don't|avoid|refuse|not allowed|under (absolutely |any )?no circumstances|no matter what)\b`)
+
 // retraction marks an input that takes back the framing it, or the
 // system prompt, set up ("5, 3, 1. Actually, sort them the other way
 // instead"): with a system prompt that forbids things, a turn-around in
@@ -164,6 +168,12 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 		}
 	}
 	if len(protected) == 0 && !disclose {
+		// A system prompt that only limits the scope ("only sort the
+		// numbers in ascending order") protects no words, but a
+		// turn-around in the input still works against it.
+		if restriction.MatchString(sys) && retraction.MatchString(in.Text) {
+			return retractionFinding(input), true
+		}
 		return airlock.Finding{}, false
 	}
 	if disclose {
@@ -221,16 +231,7 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 		}
 	}
 	if len(hit) == 0 && len(protected) > 0 && retraction.MatchString(in.Text) {
-		return airlock.Finding{
-			RuleID:     "prompt.system.retraction",
-			Detector:   DetectorInjection,
-			Severity:   airlock.Medium,
-			Confidence: airlock.ConfidenceLow,
-			Message:    "the input takes back what it or the system prompt set up and asks for something else, while the system prompt forbids things; check the answer still follows the system prompt",
-			Location:   airlock.Location{Span: &airlock.TextSpan{Start: 0, End: len(input)}},
-			Evidence:   clip(excerpt(input, 0, len(input), 0), 200),
-			Tags:       []string{"system-relative"},
-		}, true
+		return retractionFinding(input), true
 	}
 	if len(hit) == 0 {
 		return airlock.Finding{}, false
@@ -255,6 +256,19 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 		Evidence: clip(excerpt(input, 0, len(input), 0), 200),
 		Tags:     []string{"system-relative"},
 	}, true
+}
+
+func retractionFinding(input string) airlock.Finding {
+	return airlock.Finding{
+		RuleID:     "prompt.system.retraction",
+		Detector:   DetectorInjection,
+		Severity:   airlock.Medium,
+		Confidence: airlock.ConfidenceLow,
+		Message:    "the input takes back what it or the system prompt set up and asks for something else, while the system prompt restricts what the model may do; check the answer still follows the system prompt",
+		Location:   airlock.Location{Span: &airlock.TextSpan{Start: 0, End: len(input)}},
+		Evidence:   clip(excerpt(input, 0, len(input), 0), 200),
+		Tags:       []string{"system-relative"},
+	}
 }
 
 // minCognate is the shortest stem matched by prefix: shorter ones join
