@@ -120,26 +120,40 @@ func decodeBinary(s string, add func(Segment) bool) bool {
 	return true
 }
 
-// caesarHint are words that name a shift cipher; only texts that name one
-// are tried, since any text decodes to something under some shift.
-var caesarHint = newMatcher([]string{"caesar", "shift cipher", "shifted by", "shift of", "cipher"})
+// cipherHints are words that name a shift cipher (the first
+// caesarHints of them) or a reversal. Only texts that name one are tried:
+// any text decodes to something under some shift, and reads as something
+// backwards.
+var cipherHints = newMatcher([]string{"caesar", "shift cipher", "shifted by", "shift of", "cipher",
+	"reverse", "reversed", "backwards", "backward", "right to left", "mirror"})
+
+const caesarHints = 5
+
+// hinted reports whether s names a shift cipher and whether it names a
+// reversal (the matcher ignores ASCII case).
+func hinted(s string) (caesar, reversed bool) {
+	if len(s) > maxDecodeLen {
+		return false, false
+	}
+	cipherHints.find(s, func(h hit) {
+		if h.kw < caesarHints {
+			caesar = true
+		} else {
+			reversed = true
+		}
+	})
+	return caesar, reversed
+}
 
 // commonWords score a candidate shift: the right one reads as English.
 var commonWords = map[string]bool{"the": true, "is": true, "what": true, "are": true, "and": true, "you": true, "to": true,
 	"of": true, "a": true, "in": true, "how": true, "can": true, "for": true, "that": true, "it": true, "was": true,
 	"your": true, "me": true, "tell": true, "this": true, "with": true, "on": true, "be": true, "who": true, "do": true}
 
-// decodeCaesar tries every shift on the quoted strings of a text that
-// names a shift cipher and keeps the one that reads most like English.
+// decodeCaesar tries every shift on the quoted strings of a text (one
+// that names a shift cipher) and keeps the one that reads most like
+// English.
 func decodeCaesar(s string, add func(Segment) bool) bool {
-	if len(s) > maxDecodeLen {
-		return true
-	}
-	hinted := false
-	caesarHint.find(strings.ToLower(s), func(hit) { hinted = true })
-	if !hinted {
-		return true
-	}
 	for _, q := range quotedRuns(s) {
 		body := s[q[0]:q[1]]
 		words := strings.Fields(strings.ToLower(body))
@@ -244,4 +258,193 @@ func unhex(c byte) byte {
 		return c - 'a' + 10
 	}
 	return c - 'A' + 10
+}
+
+// Three more ways to hide words from a filter: writing them backwards,
+// spelling them out letter by letter ("p a s s w o r d", "p-a-s-s"), and
+// leetspeak ("p4ssw0rd"), plus text given as decimal character codes.
+
+// decodeReversed reads the quoted strings of a text (one that mentions
+// reversal) backwards and keeps those that then read like English.
+func decodeReversed(s string, add func(Segment) bool) bool {
+	for _, q := range quotedRuns(s) {
+		body := s[q[0]:q[1]]
+		words := strings.Fields(strings.ToLower(body))
+		if len(words) < 3 {
+			continue
+		}
+		rev := reverseRunes(body)
+		n := 0
+		for _, w := range strings.Fields(strings.ToLower(rev)) {
+			if commonWords[strings.Trim(w, ".,?!'\"")] {
+				n++
+			}
+		}
+		if n >= 2 && n*4 >= len(words) {
+			if !add(Segment{Encoding: "reversed", Start: q[0], End: q[1], Text: rev}) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func reverseRunes(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}
+
+// minSpelled is the fewest single letters in a row read as a spelled-out
+// word; shorter runs are initials and list markers.
+const minSpelled = 5
+
+// decodeSpelled joins runs of single letters separated by one space,
+// hyphen, dot or underscore ("p a s s w o r d", "s-e-c-r-e-t").
+func decodeSpelled(s string, add func(Segment) bool) bool {
+	isSep := func(c byte) bool { return c == ' ' || c == '-' || c == '.' || c == '_' }
+	isLetter := func(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
+	for i := 0; i < len(s); {
+		if !isLetter(s[i]) || (i > 0 && isWordByte(s[i-1])) {
+			i++
+			continue
+		}
+		j, n := i, 0
+		for j < len(s) && isLetter(s[j]) && (j+1 == len(s) || !isWordByte(s[j+1])) {
+			n++
+			if j+2 < len(s) && isSep(s[j+1]) && isLetter(s[j+2]) && (j+3 == len(s) || !isWordByte(s[j+3])) {
+				j += 2
+				continue
+			}
+			j++
+			break
+		}
+		if n >= minSpelled {
+			// Every other byte of the run is a letter.
+			b := make([]byte, 0, n)
+			for k := i; k < j; k += 2 {
+				b = append(b, s[k]|0x20)
+			}
+			if !add(Segment{Encoding: "spelled", Start: i, End: j, Text: string(b)}) {
+				return false
+			}
+		}
+		i = max(j, i+1)
+	}
+	return true
+}
+
+// leet maps the digits and symbols of leetspeak to the letters they stand
+// for.
+var leet = strings.NewReplacer("4", "a", "@", "a", "3", "e", "1", "i", "!", "i", "0", "o", "5", "s", "$", "s", "7", "t", "+", "t")
+
+// decodeLeet rewrites the lines in which at least three words, and a
+// third of all words, mix letters with leetspeak digits ("1gn0r3 4ll
+// pr3v10us 1nstruct10ns"); a version string or an identifier such as
+// "utf8" is not enough.
+func decodeLeet(s string, add func(Segment) bool) bool {
+	for start := 0; start < len(s); {
+		end := strings.IndexByte(s[start:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		line := s[start:end]
+		mixed, total := 0, 0
+		for k := 0; k < len(line); {
+			for k < len(line) && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r') {
+				k++
+			}
+			a := k
+			for k < len(line) && line[k] != ' ' && line[k] != '\t' && line[k] != '\r' {
+				k++
+			}
+			if k > a {
+				total++
+				if leetWord(line[a:k]) {
+					mixed++
+				}
+			}
+		}
+		if mixed >= 3 && mixed*3 >= total && len(line) <= maxDecodeLen {
+			words := strings.Fields(line)
+			var b strings.Builder
+			for i, w := range words {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				if leetWord(w) {
+					w = leet.Replace(w)
+				}
+				b.WriteString(w)
+			}
+			if !add(Segment{Encoding: "leet", Start: start, End: end, Text: b.String()}) {
+				return false
+			}
+		}
+		start = end + 1
+	}
+	return true
+}
+
+// leetWord reports a word of at least three characters with both letters
+// and leetspeak digits or symbols.
+func leetWord(w string) bool {
+	if len(w) < 3 {
+		return false
+	}
+	var letters, subs int
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z'):
+			letters++
+		case strings.IndexByte("4@310!5$7+", c) >= 0:
+			subs++
+		}
+	}
+	return letters >= 2 && subs >= 1 && letters+subs == len(w)
+}
+
+// minDecimal is the fewest decimal character codes in a row decoded.
+const minDecimal = 6
+
+// decodeDecimal decodes runs of printable ASCII codes written in decimal
+// and separated by spaces or commas ("73 103 110 111 114 101").
+func decodeDecimal(s string, add func(Segment) bool) bool {
+	isDigit := func(c byte) bool { return '0' <= c && c <= '9' }
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) || (i > 0 && isWordByte(s[i-1])) {
+			i++
+			continue
+		}
+		var out []byte
+		j, end := i, i
+		for j < len(s) && len(out) < maxDecodeLen {
+			k, v := j, 0
+			for k < len(s) && isDigit(s[k]) && k-j < 3 {
+				v = v*10 + int(s[k]-'0')
+				k++
+			}
+			if k == j || (k < len(s) && isWordByte(s[k])) || v < 32 || v > 126 {
+				break
+			}
+			out = append(out, byte(v))
+			end = k
+			for k < len(s) && (s[k] == ' ' || s[k] == ',') {
+				k++
+			}
+			j = k
+		}
+		if len(out) >= minDecimal && hasLetters(string(out), 4) && readable(string(out)) && strings.Count(string(out), " ") >= 1 {
+			if !add(Segment{Encoding: "decimal", Start: i, End: end, Text: string(out)}) {
+				return false
+			}
+		}
+		i = max(end, i+1)
+	}
+	return true
 }
