@@ -30,8 +30,9 @@ and reports true- and false-positive rates per dataset with Wilson 95% intervals
 // evalPromptCmd is `airlock eval prompt`.
 func (a *app) evalPromptCmd() *cobra.Command {
 	var (
-		opt    eval.PromptOptions
-		format string
+		opt       eval.PromptOptions
+		format    string
+		modelPath string
 	)
 	c := &cobra.Command{
 		Use:   "prompt --data DIR",
@@ -46,6 +47,13 @@ README/markdown/doc files flagged under the given directories.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opt.Data == "" {
 				return usagef("--data is required")
+			}
+			if modelPath != "" {
+				m, err := loadPromptModel(modelPath)
+				if err != nil {
+					return usagef("--model: %v", err)
+				}
+				opt.Model = m
 			}
 			rep, err := eval.Prompt(cmd.Context(), opt)
 			if err != nil {
@@ -77,6 +85,7 @@ README/markdown/doc files flagged under the given directories.`,
 	f.StringArrayVar(&opt.Benign, "benign", nil, "local docs/source directories given to prompt train --benign; their test split is measured (repeatable)")
 	f.BoolVar(&opt.NoClassifier, "no-classifier", false, "measure signatures and hidden-text checks alone")
 	f.StringVar(&opt.Split, "split", "test", "split to measure: test, calib or train")
+	f.StringVar(&modelPath, "model", "", "classifier weights written by 'airlock prompt train' (default: the embedded ones)")
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	return c
 }
