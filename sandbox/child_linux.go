@@ -84,6 +84,11 @@ func InitMain() int {
 	}
 	var cfg childConfig
 	cf := os.NewFile(fdConfig, "config")
+	if os.Getenv(stageEnv) == stageC && !cInit {
+		if err := skipCPlan(cf); err != nil {
+			return fail(fmt.Errorf("read config: %w", err))
+		}
+	}
 	dec := json.NewDecoder(cf)
 	if err := dec.Decode(&cfg); err != nil {
 		return fail(fmt.Errorf("read config: %w", err))

@@ -51,54 +51,79 @@ type landlockSpec struct {
 	ConnectPorts []int `json:"connect_ports"`
 }
 
-// applyLandlock restricts the calling thread. It returns the ABI used.
-func applyLandlock(abi int, s landlockSpec) error {
+// llPlan is a Landlock ruleset worked out in full: the Go init applies it
+// with applyLandlock and the C init (cinit_linux.go) gets it in its plan,
+// so both restrict the command alike.
+type llPlan struct {
+	attr  unix.LandlockRulesetAttr
+	size  uintptr
+	paths []llPath
+	ports []uint64 // TCP ports the command may connect to
+}
+
+type llPath struct {
+	path   string
+	access uint64
+}
+
+// llFileMask are the rights valid on a file; directory-only rights are
+// invalid there.
+const llFileMask = unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_WRITE_FILE |
+	unix.LANDLOCK_ACCESS_FS_READ_FILE | unix.LANDLOCK_ACCESS_FS_TRUNCATE | unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
+
+func landlockPlan(abi int, s landlockSpec) llPlan {
 	all := fsAccess(abi)
-	attr := unix.LandlockRulesetAttr{Handled_access_fs: all}
-	size := unsafe.Sizeof(uint64(0))
+	p := llPlan{attr: unix.LandlockRulesetAttr{Handled_access_fs: all}, size: unsafe.Sizeof(uint64(0))}
 	if abi >= 4 && s.Net {
-		attr.Handled_access_net = unix.LANDLOCK_ACCESS_NET_BIND_TCP | unix.LANDLOCK_ACCESS_NET_CONNECT_TCP
-		size = 2 * unsafe.Sizeof(uint64(0))
+		p.attr.Handled_access_net = unix.LANDLOCK_ACCESS_NET_BIND_TCP | unix.LANDLOCK_ACCESS_NET_CONNECT_TCP
+		p.size = 2 * unsafe.Sizeof(uint64(0))
 	}
 	if abi >= 6 {
 		// Signals and abstract Unix sockets stay within the sandboxed
 		// processes: the init and anything outside cannot be signalled.
-		attr.Scoped = unix.LANDLOCK_SCOPE_SIGNAL | unix.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
-		size = 3 * unsafe.Sizeof(uint64(0))
+		p.attr.Scoped = unix.LANDLOCK_SCOPE_SIGNAL | unix.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+		p.size = 3 * unsafe.Sizeof(uint64(0))
 	}
-	fd, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), size, 0)
-	if errno != 0 {
-		return fmt.Errorf("landlock: create ruleset: %w", errno)
+	p.paths = append(p.paths, llPath{"/", fsRead})
+	for _, d := range s.RW {
+		p.paths = append(p.paths, llPath{d, all})
 	}
-	rs := int(fd)
-	defer unix.Close(rs)
-	read := uint64(fsRead)
-	if err := addPath(rs, "/", read); err != nil {
-		return err
-	}
-	for _, p := range s.RW {
-		if err := addPath(rs, p, all); err != nil {
-			return err
-		}
-	}
-	dev := read | unix.LANDLOCK_ACCESS_FS_WRITE_FILE
+	dev := uint64(fsRead | unix.LANDLOCK_ACCESS_FS_WRITE_FILE)
 	if abi >= 3 {
 		dev |= unix.LANDLOCK_ACCESS_FS_TRUNCATE
 	}
 	if abi >= 5 {
 		dev |= unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
 	}
-	for _, p := range s.DevWrite {
-		if err := addPath(rs, p, dev); err != nil {
-			return err
-		}
+	for _, d := range s.DevWrite {
+		p.paths = append(p.paths, llPath{d, dev})
 	}
 	if abi >= 4 && s.Net {
 		for _, port := range s.ConnectPorts {
-			na := netPortAttr{Allowed: unix.LANDLOCK_ACCESS_NET_CONNECT_TCP, Port: uint64(port)}
-			if _, _, errno := unix.Syscall6(unix.SYS_LANDLOCK_ADD_RULE, uintptr(rs), 2, uintptr(unsafe.Pointer(&na)), 0, 0, 0); errno != 0 {
-				return fmt.Errorf("landlock: allow tcp port %d: %w", port, errno)
-			}
+			p.ports = append(p.ports, uint64(port))
+		}
+	}
+	return p
+}
+
+// applyLandlock restricts the calling thread.
+func applyLandlock(abi int, s landlockSpec) error {
+	p := landlockPlan(abi, s)
+	fd, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&p.attr)), p.size, 0)
+	if errno != 0 {
+		return fmt.Errorf("landlock: create ruleset: %w", errno)
+	}
+	rs := int(fd)
+	defer unix.Close(rs)
+	for _, r := range p.paths {
+		if err := addPath(rs, r.path, r.access); err != nil {
+			return err
+		}
+	}
+	for _, port := range p.ports {
+		na := netPortAttr{Allowed: unix.LANDLOCK_ACCESS_NET_CONNECT_TCP, Port: port}
+		if _, _, errno := unix.Syscall6(unix.SYS_LANDLOCK_ADD_RULE, uintptr(rs), 2, uintptr(unsafe.Pointer(&na)), 0, 0, 0); errno != 0 {
+			return fmt.Errorf("landlock: allow tcp port %d: %w", port, errno)
 		}
 	}
 	if _, _, errno := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(rs), 0, 0); errno != 0 {
@@ -126,8 +151,7 @@ func addPath(rs int, path string, access uint64) error {
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err == nil && st.Mode&unix.S_IFMT != unix.S_IFDIR {
 		// Directory-only rights are invalid on files.
-		access &= unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_WRITE_FILE |
-			unix.LANDLOCK_ACCESS_FS_READ_FILE | unix.LANDLOCK_ACCESS_FS_TRUNCATE | unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
+		access &= llFileMask
 	}
 	attr := unix.LandlockPathBeneathAttr{Allowed_access: access, Parent_fd: int32(fd)}
 	if _, _, errno := unix.Syscall6(unix.SYS_LANDLOCK_ADD_RULE, uintptr(rs), unix.LANDLOCK_RULE_PATH_BENEATH,

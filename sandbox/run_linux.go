@@ -208,11 +208,17 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		Pdeathsig:                  syscall.SIGKILL,
 		PidFD:                      &pidfd,
 	}
+	// Only the proxy forwarder needs the Go init; the proxy runs when
+	// anything is allowed, which the build profile's registries may be.
+	stage := stageC
+	if len(cfg.AllowNet) > 0 || cfg.Profile == Build {
+		stage = stageGo
+	}
 	startInit := func() (*initProc, error) {
 		pid, err := syscall.ForkExec(initPath, initArgs, &syscall.ProcAttr{
-			// One P is plenty for the init (it mostly waits) and keeps
+			// One P is plenty for the Go init (it mostly waits) and keeps
 			// idle scheduler threads from spinning on a busy machine.
-			Env:   []string{stageEnv + "=init", "GOMAXPROCS=1"},
+			Env:   []string{stageEnv + "=" + stage, "GOMAXPROCS=1"},
 			Files: []uintptr{stdin.Fd(), outW.Fd(), errW.Fd(), cfgR.Fd(), theirs.Fd(), stW.Fd()},
 			Sys:   sys,
 		})
@@ -369,7 +375,7 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	}
 	b, err := json.Marshal(cc)
 	if err == nil {
-		_, err = cfgW.Write(b)
+		err = writeInitConfig(cfgW, stage, &cc, abi, b)
 	}
 	if err != nil {
 		return abort(fmt.Errorf("%w: send config: %w", ErrSetup, err))

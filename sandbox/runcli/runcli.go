@@ -92,6 +92,13 @@ report goes to FILE. Profiles: strict (default), test, build. See docs/sandbox.m
 				ReadOnly: readOnly, AllowMissing: miss, Unsafe: unsafe, InitArgs: initArgs,
 				InitPath: sandbox.InitHelper(),
 			}
+			if cfg.InitPath == "" && initArgs != nil && !unsafe {
+				// The full airlock binary serves as front end and init
+				// itself: correct, but each of the two process starts
+				// initialises every detector. Said once per run, before
+				// the command's own output.
+				fmt.Fprintf(stderr, "airlock: %s is not installed next to this airlock (or fails the ownership checks), so the sandbox starts several milliseconds slower; install both with: go install ./cmd/airlock ./sandbox/cmd/airlock-run (docs/sandbox.md, Start-up)\n", sandbox.InitHelperName)
+			}
 			for _, s := range []struct {
 				flag, v string
 				dst     *int64

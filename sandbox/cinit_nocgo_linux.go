@@ -1,0 +1,7 @@
+//go:build linux && !cgo
+
+package sandbox
+
+// cInit reports whether this binary carries the C init (cinit_linux.go,
+// built only with cgo); without it InitMain serves every stage.
+const cInit = false
