@@ -44,15 +44,17 @@ type status struct {
 	Step     string `json:"step,omitempty"`
 	Error    string `json:"error,omitempty"`
 	NotFound bool   `json:"not_found,omitempty"`
-	LLABI    int    `json:"landlock_abi,omitempty"`
-	LL       bool   `json:"landlock,omitempty"`
-	PID      int    `json:"pid,omitempty"`
-	Code     int    `json:"code"`
-	Signal   int    `json:"signal,omitempty"`
-	UserUS   int64  `json:"user_us,omitempty"`
-	SysUS    int64  `json:"sys_us,omitempty"`
-	MaxRSSKB int64  `json:"max_rss_kb,omitempty"`
-	Leftover int    `json:"leftover,omitempty"` // processes still running when the command exited
+	// Unavailable: the C init could not create the namespaces.
+	Unavailable bool  `json:"unavailable,omitempty"`
+	LLABI       int   `json:"landlock_abi,omitempty"`
+	LL          bool  `json:"landlock,omitempty"`
+	PID         int   `json:"pid,omitempty"`
+	Code        int   `json:"code"`
+	Signal      int   `json:"signal,omitempty"`
+	UserUS      int64 `json:"user_us,omitempty"`
+	SysUS       int64 `json:"sys_us,omitempty"`
+	MaxRSSKB    int64 `json:"max_rss_kb,omitempty"`
+	Leftover    int   `json:"leftover,omitempty"` // processes still running when the command exited
 }
 
 // IsInit reports whether this process was started as a sandbox init. A
@@ -84,10 +86,10 @@ func InitMain() int {
 	}
 	var cfg childConfig
 	cf := os.NewFile(fdConfig, "config")
-	if os.Getenv(stageEnv) == stageC && !cInit {
-		if err := skipCPlan(cf); err != nil {
-			return fail(fmt.Errorf("read config: %w", err))
-		}
+	if os.Getenv(stageEnv) != stageGo {
+		// stageC: nothing has been isolated yet and only the C init can
+		// do it (see hasCInit).
+		return fail(errors.New("this init was built without cgo and has no C init: rebuild it with cgo (CGO_ENABLED=1)"))
 	}
 	dec := json.NewDecoder(cf)
 	if err := dec.Decode(&cfg); err != nil {

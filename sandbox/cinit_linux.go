@@ -8,7 +8,9 @@ package sandbox
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,22 +44,20 @@ package sandbox
 // Every step mirrors its Go counterpart and reports failures with the same
 // step names; the escape suite runs against this code.
 
-#define CI_MAX_LIST 512
-
 struct ci_plan {
 	const char *workdir, *home, *hostname;
-	const char *robind[CI_MAX_LIST]; int nrobind;
-	const char *protect[CI_MAX_LIST]; int nprotect;
-	const char *mask[CI_MAX_LIST]; int nmask;
-	const char *argv[CI_MAX_LIST + 1]; int nargv;
+	const char **robind; int nrobind;
+	const char **protect; int nprotect;
+	const char **mask; int nmask;
+	const char **argv; int nargv;
 	char **env; int nenv;
 	long long tmpsize;
 	int sys;
 	int use_ll, ll_abi;
 	uint64_t ll_fs, ll_net, ll_scoped, ll_filemask;
 	int ll_size;
-	const char *ll_path[CI_MAX_LIST]; uint64_t ll_access[CI_MAX_LIST]; int nll;
-	uint64_t ll_port[CI_MAX_LIST]; uint64_t ll_port_access[CI_MAX_LIST]; int nport;
+	const char **ll_path; uint64_t *ll_access; int nll;
+	uint64_t *ll_port; uint64_t *ll_port_access; int nport;
 	struct sock_filter *filter; int nfilter;
 };
 
@@ -84,6 +84,9 @@ static void ci_write_status(const char *buf, size_t n) {
 	}
 }
 
+#define CI_NOT_FOUND 1
+#define CI_UNAVAILABLE 2
+
 // ci_fail reports a failed step as the Go init does and returns 125.
 static int ci_fail(const char *step, const char *msg, int not_found) {
 	char *buf = NULL; size_t n = 0;
@@ -92,7 +95,8 @@ static int ci_fail(const char *step, const char *msg, int not_found) {
 	fputs("{\"stage\":\"error\"", f);
 	if (step != NULL && step[0]) { fputs(",\"step\":", f); ci_json(f, step); }
 	fputs(",\"error\":", f); ci_json(f, msg);
-	if (not_found) fputs(",\"not_found\":true", f);
+	if (not_found & CI_NOT_FOUND) fputs(",\"not_found\":true", f);
+	if (not_found & CI_UNAVAILABLE) fputs(",\"unavailable\":true", f);
 	fputs(",\"code\":0}\n", f);
 	fclose(f);
 	ci_write_status(buf, n);
@@ -132,8 +136,21 @@ static int ci_hex(char c) {
 // ci_parse reads the plan: "key=value" records, each ended by a NUL.
 static int ci_parse(char *p, size_t n) {
 	char *end = p + n;
-	ci.env = calloc(CI_MAX_LIST * 8 + 1, sizeof(char *));
-	if (ci.env == NULL) return -1;
+	// Every list gets room for all records (plus a NULL): no fixed limits.
+	size_t recs = 1;
+	for (char *q = p; q < end; q++)
+		if (*q == 0) recs++;
+	ci.robind = calloc(recs, sizeof(char *));
+	ci.protect = calloc(recs, sizeof(char *));
+	ci.mask = calloc(recs, sizeof(char *));
+	ci.argv = calloc(recs, sizeof(char *));
+	ci.env = calloc(recs, sizeof(char *));
+	ci.ll_path = calloc(recs, sizeof(char *));
+	ci.ll_access = calloc(recs, sizeof(uint64_t));
+	ci.ll_port = calloc(recs, sizeof(uint64_t));
+	ci.ll_port_access = calloc(recs, sizeof(uint64_t));
+	if (!ci.robind || !ci.protect || !ci.mask || !ci.argv || !ci.env || !ci.ll_path || !ci.ll_access ||
+		!ci.ll_port || !ci.ll_port_access) return -1;
 	while (p < end) {
 		char *rec = p;
 		char *z = memchr(p, 0, (size_t)(end - p));
@@ -143,15 +160,15 @@ static int ci_parse(char *p, size_t n) {
 		if (eq == NULL) return -1;
 		*eq = 0;
 		char *k = rec, *v = eq + 1;
-#define CI_ADD(arr, cnt, max) do { if ((cnt) >= (max)) return -1; (arr)[(cnt)++] = v; } while (0)
+#define CI_ADD(arr, cnt) ((arr)[(cnt)++] = v)
 		if (!strcmp(k, "workdir")) ci.workdir = v;
 		else if (!strcmp(k, "home")) ci.home = v;
 		else if (!strcmp(k, "hostname")) ci.hostname = v;
-		else if (!strcmp(k, "robind")) CI_ADD(ci.robind, ci.nrobind, CI_MAX_LIST);
-		else if (!strcmp(k, "protect")) CI_ADD(ci.protect, ci.nprotect, CI_MAX_LIST);
-		else if (!strcmp(k, "mask")) CI_ADD(ci.mask, ci.nmask, CI_MAX_LIST);
-		else if (!strcmp(k, "argv")) CI_ADD(ci.argv, ci.nargv, CI_MAX_LIST);
-		else if (!strcmp(k, "env")) CI_ADD(ci.env, ci.nenv, CI_MAX_LIST * 8);
+		else if (!strcmp(k, "robind")) CI_ADD(ci.robind, ci.nrobind);
+		else if (!strcmp(k, "protect")) CI_ADD(ci.protect, ci.nprotect);
+		else if (!strcmp(k, "mask")) CI_ADD(ci.mask, ci.nmask);
+		else if (!strcmp(k, "argv")) CI_ADD(ci.argv, ci.nargv);
+		else if (!strcmp(k, "env")) CI_ADD(ci.env, ci.nenv);
 		else if (!strcmp(k, "tmpsize")) ci.tmpsize = strtoll(v, NULL, 10);
 		else if (!strcmp(k, "sys")) ci.sys = 1;
 		else if (!strcmp(k, "landlock")) ci.use_ll = 1;
@@ -164,13 +181,13 @@ static int ci_parse(char *p, size_t n) {
 		else if (!strcmp(k, "ll_path")) {
 			// access:path
 			char *c = strchr(v, ':');
-			if (c == NULL || ci.nll >= CI_MAX_LIST) return -1;
+			if (c == NULL) return -1;
 			*c = 0;
 			ci.ll_access[ci.nll] = strtoull(v, NULL, 10);
 			ci.ll_path[ci.nll++] = c + 1;
 		} else if (!strcmp(k, "ll_port")) {
 			char *c = strchr(v, ':');
-			if (c == NULL || ci.nport >= CI_MAX_LIST) return -1;
+			if (c == NULL) return -1;
 			*c = 0;
 			ci.ll_port_access[ci.nport] = strtoull(v, NULL, 10);
 			ci.ll_port[ci.nport++] = strtoull(c + 1, NULL, 10);
@@ -620,7 +637,13 @@ static void *ci_restricted(void *arg) {
 		// A new session has no controlling terminal, which closes
 		// TIOCSTI injection into the caller's shell a second way.
 		int e = 0;
-		if (setsid() < 0) e = errno;
+		// The init is not dumpable, and this copy of it was made by a
+		// process exec'd before the user namespace existed, so only host
+		// root could read it; the supervisor, which reads the execve's
+		// path and argv from it, needs the access it has to the
+		// command's own processes after the exec.
+		if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0) e = errno;
+		else if (setsid() < 0) e = errno;
 		else if (chdir(ci.workdir) != 0) e = errno;
 		else {
 			sigset_t all;
@@ -698,9 +721,72 @@ static int ci_reap(pid_t pid, int *status) {
 	return left;
 }
 
+static int ci_write_file(const char *path, const char *data) {
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) return -1;
+	ssize_t n = write(fd, data, strlen(data));
+	int e = errno;
+	close(fd);
+	errno = e;
+	return n == (ssize_t)strlen(data) ? 0 : -1;
+}
+
+static int ci_unavailable(const char *what, int e) {
+	snprintf(ci_msg, sizeof ci_msg,
+		"cannot create user, mount, pid and network namespaces (%s: %s); unprivileged user namespaces may be disabled or restricted by a security module",
+		what, ci_errstr(e));
+	return ci_fail(NULL, ci_msg, CI_UNAVAILABLE);
+}
+
+// ci_namespaces creates the sandbox's namespaces. The supervisor starts
+// this process without any (a plain vfork and exec, which costs the Go
+// supervisor no copy of its address space), so the user namespace comes
+// first and this process maps its own uid and gid as `unshare
+// --map-root-user` does; a single-threaded C process may, a Go one may
+// not. The new pid namespace only takes effect for children: the process
+// forks its pid 1 and stays outside as a launcher that waits for it, so
+// the supervisor's wait, kill and resource usage still concern one
+// process of its own. It returns 0 in pid 1 and never in the launcher.
+static int ci_namespaces(void) {
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	if (unshare(CLONE_NEWUSER) != 0) return ci_unavailable("user namespace", errno);
+	char m[64];
+	snprintf(m, sizeof m, "0 %u 1\n", (unsigned)uid);
+	if (ci_write_file("/proc/self/uid_map", m) != 0) return ci_unavailable("uid map", errno);
+	if (ci_write_file("/proc/self/setgroups", "deny") != 0 && errno != ENOENT) return ci_unavailable("setgroups", errno);
+	snprintf(m, sizeof m, "0 %u 1\n", (unsigned)gid);
+	if (ci_write_file("/proc/self/gid_map", m) != 0) return ci_unavailable("gid map", errno);
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP) != 0)
+		return ci_unavailable("mount, pid, network, ipc, uts and cgroup namespaces", errno);
+	int alive[2];
+	if (pipe2(alive, O_CLOEXEC) != 0) return ci_fail("start init", ci_errstr(errno), 0);
+	pid_t pid = fork();
+	if (pid < 0) return ci_fail("start init", ci_errstr(errno), 0);
+	if (pid == 0) {
+		close(alive[1]);
+		// The launcher ends with the supervisor (its own parent-death
+		// signal) and this process with the launcher, taking the pid
+		// namespace along.
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) _exit(125);
+		struct pollfd pf = { alive[0], POLLIN, 0 };
+		if (poll(&pf, 1, 0) != 0) _exit(125);
+		close(alive[0]);
+		return 0;
+	}
+	close(alive[0]);
+	// Only pid 1 may hold the supervisor's pipes, so that their ends
+	// close when the sandbox does.
+	for (int fd = 0; fd <= 5; fd++) close(fd);
+	int ws = 0;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {}
+	_exit(WIFEXITED(ws) ? WEXITSTATUS(ws) : 125);
+}
+
 static int ci_main(void) {
 	// None of the supervisor's descriptors may reach the command.
 	for (int fd = 3; fd <= 5; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (ci_namespaces() != 0) return 125;
 	unsigned char hdr[4];
 	size_t got = 0;
 	while (got < 4) {
@@ -710,9 +796,7 @@ static int ci_main(void) {
 		got += (size_t)n;
 	}
 	size_t len = (size_t)hdr[0] | (size_t)hdr[1] << 8 | (size_t)hdr[2] << 16 | (size_t)hdr[3] << 24;
-	// An empty plan: the supervisor wants the Go init (InitMain), which
-	// reads the rest of the stream.
-	if (len == 0) return -1;
+	if (len == 0) return ci_fail(NULL, "read config: no plan for the C init", 0);
 	if (len > 64u << 20) return ci_fail(NULL, "read config: plan too large", 0);
 	char *plan = malloc(len + 1);
 	if (plan == NULL) return ci_fail(NULL, "read config: out of memory", 0);
@@ -742,7 +826,7 @@ static int ci_main(void) {
 	if (ci_build_root() != 0) return ci_fail(ci_step, ci_msg, 0);
 	if (sethostname(ci.hostname, strlen(ci.hostname)) != 0) return ci_fail("sethostname", ci_errstr(errno), 0);
 	if (ci_loopback() != 0) return ci_fail("bring up loopback", ci_errstr(errno), 0);
-	if (ci_lookpath(ci.argv[0]) != 0) return ci_fail(NULL, ci_msg, 1);
+	if (ci_lookpath(ci.argv[0]) != 0) return ci_fail(NULL, ci_msg, CI_NOT_FOUND);
 	close(3);
 	if (pipe2(ci_ready, O_CLOEXEC) != 0) return ci_fail("start restricted thread", ci_errstr(errno), 0);
 	pthread_t t;
@@ -788,8 +872,7 @@ static int ci_main(void) {
 __attribute__((constructor)) static void airlock_cinit(void) {
 	const char *s = getenv("AIRLOCK_SANDBOX_STAGE");
 	if (s == NULL || strcmp(s, "cinit") != 0) return;
-	int code = ci_main();
-	if (code >= 0) _exit(code);
+	_exit(ci_main());
 }
 */
 import "C"

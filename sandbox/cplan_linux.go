@@ -3,7 +3,9 @@ package sandbox
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -11,62 +13,78 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Init stages (the value of stageEnv). A run that needs the proxy
-// forwarder, which uses Go's net package, gets the Go init (stageGo);
-// every other run asks for the C init (stageC), which a binary built with
-// cgo runs before its Go runtime starts (cinit_linux.go) and a binary
-// without cgo serves with InitMain like stageGo.
+// Init stages (the value of stageEnv). stageGo: the supervisor creates
+// the namespaces as it clones the init, which runs InitMain; needed for
+// the proxy forwarder (Go's net package). stageC: the supervisor starts
+// the init with a plain vfork and exec, and the C init (cinit_linux.go,
+// in binaries built with cgo) creates the namespaces itself before any Go
+// runtime starts. A binary without the C init refuses stageC (InitMain),
+// so a stageC init never does anything in the host's namespaces.
 const (
 	stageGo = "init"
 	stageC  = "cinit"
 )
 
-// Limits of the C init's fixed tables; a larger plan is handed to the Go
-// init instead (an empty plan).
-const (
-	cinitMaxList = 512
-	cinitMaxEnv  = 512 * 8
-)
-
-// writeInitConfig sends the init its configuration on fd 3. For stageC it
-// is a little-endian uint32 length, the C init's plan (cinitPlan; length
-// 0 when there is none) and then the JSON configuration, which the C init
-// drains and the Go init decodes; for stageGo the JSON alone.
+// writeInitConfig sends the init its configuration on fd 3: for stageGo
+// the JSON childConfig, for stageC a little-endian uint32 length and the C
+// init's plan (cinitPlan).
 func writeInitConfig(w io.Writer, stage string, cc *childConfig, abi int, js []byte) error {
-	var buf []byte
-	if stage == stageC {
-		plan, ok := cinitPlan(cc, abi)
-		if !ok {
-			plan = nil
-		}
-		buf = binary.LittleEndian.AppendUint32(buf, uint32(len(plan)))
-		buf = append(buf, plan...)
+	if stage == stageGo {
+		_, err := w.Write(js)
+		return err
 	}
-	buf = append(buf, js...)
-	_, err := w.Write(buf)
+	plan, ok := cinitPlan(cc, abi)
+	if !ok {
+		return errors.New("the configuration cannot be encoded for the C init")
+	}
+	buf := binary.LittleEndian.AppendUint32(make([]byte, 0, 4+len(plan)), uint32(len(plan)))
+	_, err := w.Write(append(buf, plan...))
 	return err
 }
 
-// skipCPlan reads past the C init's plan when this binary has no C init
-// and was started as stageC.
-func skipCPlan(r io.Reader) error {
-	var hdr [4]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return err
+// hasCInit reports whether the init binary at path carries the C init.
+// For this binary the build says; for the airlock-run helper, a binary
+// linked with cgo has a program interpreter (PT_INTERP) and one without
+// cgo has none. A cgo helper from before the C init would refuse stageC
+// with a clear error; it never runs in the host's namespaces.
+func hasCInit(path string) bool {
+	if path == "/proc/self/exe" {
+		return cInit
 	}
-	_, err := io.CopyN(io.Discard, r, int64(binary.LittleEndian.Uint32(hdr[:])))
-	return err
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var hdr [64]byte
+	if _, err := io.ReadFull(f, hdr[:]); err != nil || string(hdr[:4]) != "\x7fELF" || hdr[4] != 2 || hdr[5] != 1 {
+		return false
+	}
+	phoff := binary.LittleEndian.Uint64(hdr[32:])
+	phentsize := int64(binary.LittleEndian.Uint16(hdr[54:]))
+	phnum := int64(binary.LittleEndian.Uint16(hdr[56:]))
+	if phentsize < 56 || phnum > 64 {
+		return false
+	}
+	ph := make([]byte, phentsize*phnum)
+	if _, err := f.ReadAt(ph, int64(phoff)); err != nil {
+		return false
+	}
+	for i := int64(0); i < phnum; i++ {
+		if binary.LittleEndian.Uint32(ph[i*phentsize:]) == 3 { // PT_INTERP
+			return true
+		}
+	}
+	return false
 }
 
 // cinitPlan encodes what the C init needs: "key=value" records, each
 // ended by a NUL byte; paths, argv and environment cannot contain NUL, so
-// no escaping is needed. It returns false when the configuration goes
-// beyond the C init's tables, or asks for the proxy forwarder.
+// no escaping is needed. It returns false for a configuration the C init
+// cannot carry out (the proxy forwarder, a NUL byte in a value).
 func cinitPlan(cc *childConfig, abi int) ([]byte, bool) {
 	l := &cc.Layout
-	if cc.ProxyPort != 0 || l.ProxySocket != "" || len(cc.Argv) == 0 ||
-		len(cc.Argv) > cinitMaxList || len(cc.Env) > cinitMaxEnv ||
-		len(l.ROBinds) > cinitMaxList || len(l.Protect) > cinitMaxList || len(l.Masks) > cinitMaxList {
+	if cc.ProxyPort != 0 || l.ProxySocket != "" || len(cc.Argv) == 0 {
 		return nil, false
 	}
 	prog, _, err := sandboxFilter()
@@ -109,9 +127,6 @@ func cinitPlan(cc *childConfig, abi int) ([]byte, bool) {
 	rec("ll_abi", strconv.Itoa(abi))
 	if cc.UseLL && abi > 0 {
 		p := landlockPlan(abi, cc.Landlock)
-		if len(p.paths) > cinitMaxList || len(p.ports) > cinitMaxList {
-			return nil, false
-		}
 		rec("landlock", "1")
 		rec("ll_fs", strconv.FormatUint(p.attr.Handled_access_fs, 10))
 		rec("ll_net", strconv.FormatUint(p.attr.Handled_access_net, 10))

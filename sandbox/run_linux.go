@@ -199,20 +199,22 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		defer stdin.Close()
 	}
 	pidfd := -1
-	sys := &syscall.SysProcAttr{
-		Cloneflags: syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWNET |
-			syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS | syscall.CLONE_NEWCGROUP,
-		UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
-		GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
-		GidMappingsEnableSetgroups: false,
-		Pdeathsig:                  syscall.SIGKILL,
-		PidFD:                      &pidfd,
-	}
 	// Only the proxy forwarder needs the Go init; the proxy runs when
 	// anything is allowed, which the build profile's registries may be.
-	stage := stageC
-	if len(cfg.AllowNet) > 0 || cfg.Profile == Build {
-		stage = stageGo
+	stage := stageGo
+	if len(cfg.AllowNet) == 0 && cfg.Profile != Build && hasCInit(initPath) {
+		stage = stageC
+	}
+	sys := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, PidFD: &pidfd}
+	if stage == stageGo {
+		// Cloning into a new user namespace makes Go fork (copy the
+		// supervisor's page tables, then fault on every page either side
+		// writes) instead of vfork; the C init spares that by creating
+		// the namespaces itself.
+		sys.Cloneflags = syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWNET |
+			syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS | syscall.CLONE_NEWCGROUP
+		sys.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
+		sys.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
 	}
 	startInit := func() (*initProc, error) {
 		pid, err := syscall.ForkExec(initPath, initArgs, &syscall.ProcAttr{
@@ -453,6 +455,9 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		}
 	}
 	if failed != nil {
+		if failed.Unavailable {
+			return fmt.Errorf("%w: %s", ErrUnavailable, failed.Error)
+		}
 		if failed.NotFound {
 			return fmt.Errorf("%w: %s", ErrNotFound, failed.Error)
 		}

@@ -199,6 +199,13 @@ func (t *tracer) decide(n *seccompNotif) unix.Errno {
 	}
 	switch name {
 	case "execve", "execveat":
+		// The command's first execve comes from the init, for the path
+		// it resolved; the limits go on before anything else is looked
+		// at, so a path the supervisor cannot read never leaves the
+		// command without them.
+		if first && t.onFirst != nil {
+			t.onFirst(pid)
+		}
 		var path string
 		var argvAddr uint64
 		if name == "execve" {
@@ -214,9 +221,6 @@ func (t *tracer) decide(n *seccompNotif) unix.Errno {
 		// exists can run, so the misses are not processes.
 		if abs := t.pathAt(pid, unix.AT_FDCWD, path); abs == "" || !existsIn(pid, abs) {
 			return 0
-		}
-		if first && t.onFirst != nil {
-			t.onFirst(pid)
 		}
 		nspid, ppid := t.nsPIDs(pid)
 		t.mu.Lock()
