@@ -103,8 +103,50 @@ func newTracer(fd int, v *view, rep *Report, start time.Time, onFirst func(int))
 }
 
 // loop serves notifications until every process holding the filter is
-// gone (the listener reports POLLHUP) or stop is closed.
+// gone (the listener reports POLLHUP) or stop is closed. It waits in the
+// netpoller, not in a thread blocked in poll(2) (see initProc.wait).
 func (t *tracer) loop(stop <-chan struct{}) {
+	if err := unix.SetNonblock(t.fd, true); err != nil {
+		t.loopBlocking(stop)
+		return
+	}
+	f := os.NewFile(uintptr(t.fd), "seccomp-listener")
+	defer f.Close()
+	ended := make(chan struct{})
+	defer close(ended)
+	go func() {
+		select {
+		case <-stop:
+			// Wakes the wait below.
+			_ = f.SetReadDeadline(time.Now())
+		case <-ended:
+		}
+	}()
+	for {
+		over := false
+		err := pollWait(f, func(fd int) bool {
+			pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+			n, err := unix.Poll(pfd, 0)
+			switch {
+			case err == unix.EINTR || err == nil && n == 0:
+				return false
+			case err != nil:
+				over = true
+			case pfd[0].Revents&unix.POLLIN != 0:
+				t.handleOne()
+			case pfd[0].Revents&(unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0:
+				over = true
+			}
+			return true
+		})
+		if err != nil || over {
+			return
+		}
+	}
+}
+
+// loopBlocking is loop for a listener the netpoller cannot take.
+func (t *tracer) loopBlocking(stop <-chan struct{}) {
 	defer unix.Close(t.fd)
 	pfd := []unix.PollFd{{Fd: int32(t.fd), Events: unix.POLLIN}}
 	for {
