@@ -36,6 +36,10 @@ type childConfig struct {
 	Landlock  landlockSpec `json:"landlock"`
 	UseLL     bool         `json:"use_landlock"`
 	ProxyPort int          `json:"proxy_port,omitempty"`
+	// CgroupJoin are the cgroup files the C init writes 0 to, to move
+	// itself into the run's cgroup when it was started before the cgroup
+	// existed.
+	CgroupJoin []string `json:"cgroup_join,omitempty"`
 }
 
 // status is one message from the init.

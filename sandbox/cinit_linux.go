@@ -46,6 +46,7 @@ package sandbox
 
 struct ci_plan {
 	const char *workdir, *home, *hostname;
+	const char **cgjoin; int ncgjoin;
 	const char **robind; int nrobind;
 	const char **protect; int nprotect;
 	const char **mask; int nmask;
@@ -140,6 +141,7 @@ static int ci_parse(char *p, size_t n) {
 	size_t recs = 1;
 	for (char *q = p; q < end; q++)
 		if (*q == 0) recs++;
+	ci.cgjoin = calloc(recs, sizeof(char *));
 	ci.robind = calloc(recs, sizeof(char *));
 	ci.protect = calloc(recs, sizeof(char *));
 	ci.mask = calloc(recs, sizeof(char *));
@@ -149,7 +151,7 @@ static int ci_parse(char *p, size_t n) {
 	ci.ll_access = calloc(recs, sizeof(uint64_t));
 	ci.ll_port = calloc(recs, sizeof(uint64_t));
 	ci.ll_port_access = calloc(recs, sizeof(uint64_t));
-	if (!ci.robind || !ci.protect || !ci.mask || !ci.argv || !ci.env || !ci.ll_path || !ci.ll_access ||
+	if (!ci.cgjoin || !ci.robind || !ci.protect || !ci.mask || !ci.argv || !ci.env || !ci.ll_path || !ci.ll_access ||
 		!ci.ll_port || !ci.ll_port_access) return -1;
 	while (p < end) {
 		char *rec = p;
@@ -164,6 +166,7 @@ static int ci_parse(char *p, size_t n) {
 		if (!strcmp(k, "workdir")) ci.workdir = v;
 		else if (!strcmp(k, "home")) ci.home = v;
 		else if (!strcmp(k, "hostname")) ci.hostname = v;
+		else if (!strcmp(k, "cgjoin")) CI_ADD(ci.cgjoin, ci.ncgjoin);
 		else if (!strcmp(k, "robind")) CI_ADD(ci.robind, ci.nrobind);
 		else if (!strcmp(k, "protect")) CI_ADD(ci.protect, ci.nprotect);
 		else if (!strcmp(k, "mask")) CI_ADD(ci.mask, ci.nmask);
@@ -757,8 +760,10 @@ static int ci_namespaces(void) {
 	if (ci_write_file("/proc/self/setgroups", "deny") != 0 && errno != ENOENT) return ci_unavailable("setgroups", errno);
 	snprintf(m, sizeof m, "0 %u 1\n", (unsigned)gid);
 	if (ci_write_file("/proc/self/gid_map", m) != 0) return ci_unavailable("gid map", errno);
-	if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP) != 0)
-		return ci_unavailable("mount, pid, network, ipc, uts and cgroup namespaces", errno);
+	// The cgroup namespace comes later, in pid 1, once it is in the run's
+	// cgroup (ci_main).
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) != 0)
+		return ci_unavailable("mount, pid, network, ipc and uts namespaces", errno);
 	int alive[2];
 	if (pipe2(alive, O_CLOEXEC) != 0) return ci_fail("start init", ci_errstr(errno), 0);
 	pid_t pid = fork();
@@ -817,6 +822,16 @@ static int ci_main(void) {
 		if (n <= 0) break;
 	}
 	if (ci_parse(plan, len) != 0) return ci_fail(NULL, "read config: malformed plan", 0);
+	// Started before the run's cgroup existed: move in now, before
+	// anything else is started, so the command is born inside it.
+	for (int i = 0; i < ci.ncgjoin; i++) {
+		if (ci_write_file(ci.cgjoin[i], "0") != 0) {
+			char s[4200];
+			snprintf(s, sizeof s, "join cgroup %s", ci.cgjoin[i]);
+			return ci_fail(s, ci_errstr(errno), 0);
+		}
+	}
+	if (unshare(CLONE_NEWCGROUP) != 0) return ci_unavailable("cgroup namespace", errno);
 	// Nothing inside may read this process's memory or attach to it.
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return ci_fail("prctl dumpable", ci_errstr(errno), 0);
 	// Signals: as pid 1 of its pid namespace with default dispositions,

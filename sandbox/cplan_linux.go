@@ -106,6 +106,9 @@ func cinitPlan(cc *childConfig, abi int) ([]byte, bool) {
 	rec("home", l.Home)
 	rec("hostname", cc.Hostname)
 	rec("tmpsize", strconv.FormatInt(l.TmpSize, 10))
+	for _, f := range cc.CgroupJoin {
+		rec("cgjoin", f)
+	}
 	if l.Sys {
 		rec("sys", "1")
 	}

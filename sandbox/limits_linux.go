@@ -266,6 +266,26 @@ func (cg *cgroup) stats() (peak int64, hit []string) {
 // remove kills anything left in the cgroup and deletes it. The process's
 // own pid is never a target: a thread of it that could not leave a v1
 // cgroup lists it there until the thread has ended.
+// joinFiles are the files a process writes 0 to in order to move itself
+// into the cgroup: v1 tasks (one thread, which for the single-threaded C
+// init is the whole process), v2 cgroup.procs.
+func (cg *cgroup) joinFiles() []string {
+	if cg.version == 2 {
+		return []string{filepath.Join(cg.mem, "cgroup.procs")}
+	}
+	if cg.pids == cg.mem {
+		return []string{filepath.Join(cg.mem, "tasks")}
+	}
+	return []string{filepath.Join(cg.mem, "tasks"), filepath.Join(cg.pids, "tasks")}
+}
+
+// cgroup2Root reports whether /sys/fs/cgroup is the unified hierarchy,
+// where cgroups are cgroup2 or none.
+func cgroup2Root() bool {
+	var st unix.Statfs_t
+	return unix.Statfs("/sys/fs/cgroup", &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC
+}
+
 func (cg *cgroup) remove() {
 	self := os.Getpid()
 	for _, d := range cg.dirs {

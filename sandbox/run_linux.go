@@ -232,6 +232,17 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		}
 		return &initProc{pid: pid, pidfd: pidfd}, nil
 	}
+	// The C init can join the run's cgroup itself (a single-threaded
+	// process writing 0 to a v1 tasks file moves without the kernel's
+	// global threadgroup lock), so on hosts without a cgroup2 root it
+	// starts now and creates its namespaces while the cgroup is made and
+	// the layout worked out. On cgroup2 it is cloned into the cgroup
+	// instead, once the cgroup exists.
+	var proc *initProc
+	early := stage == stageC && !cgroup2Root()
+	if early {
+		proc, err = startInit()
+	}
 	r := <-cgCh
 	cg, taken = r.cg, true
 	switch {
@@ -243,12 +254,13 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		rep.Isolation.LimitsVia = "rlimit"
 		rep.Isolation.LimitsDetail = "no cgroup could be created (" + r.err.Error() + "); memory and process limits are per-process rlimits (RLIMIT_AS, RLIMIT_NPROC), and hitting them is only seen in the command's own errors"
 	}
-	var proc *initProc
-	if cg != nil {
+	switch {
+	case early:
+	case cg != nil:
 		// The init is created inside the cgroup, so is everything it
 		// starts.
 		proc, err = cg.start(sys, startInit)
-	} else {
+	default:
 		proc, err = startInit()
 	}
 	cfgR.Close()
@@ -357,8 +369,12 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		rep.Isolation.Proxy = "http://127.0.0.1:" + strconv.Itoa(proxyPortInside)
 		env = append(env, proxyEnv(proxyPortInside)...)
 	}
+	var join []string
+	if early && cg != nil {
+		join = cg.joinFiles()
+	}
 	cc := childConfig{
-		Layout: l, Argv: cfg.Argv, Env: env, Hostname: "airlock-sandbox", UseLL: abi > 0,
+		Layout: l, Argv: cfg.Argv, Env: env, Hostname: "airlock-sandbox", UseLL: abi > 0, CgroupJoin: join,
 		Landlock: landlockSpec{
 			RW:       []string{cfg.Workdir, "/tmp", "/dev/shm"},
 			DevWrite: []string{"/dev"},
