@@ -191,6 +191,9 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 		if f, ok := systemCheck(opt.System, text); ok {
 			res.Findings = append(res.Findings, f)
 		}
+		if f, ok := systemTechnique(opt.System, text); ok {
+			res.Findings = append(res.Findings, f)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return res, err
@@ -199,8 +202,20 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 	if m != nil {
 		segThr = float64(m.Threshold[modeContext])
 	}
+	// Where the document quoted by a prompt starts, in original offsets
+	// (-1: none), and whether the user's own words ask for decoding.
+	embStart, userDecodes := -1, false
+	if !opt.Context {
+		if segs := embeddedContent(nt.Text); len(segs) > 0 {
+			embStart = int(nt.Off[segs[0][0]])
+			userDecodes = asksToDecode(text[:embStart])
+		}
+	}
 	for _, seg := range Decode(text) {
 		segN := Normalize(seg.Text)
+		if embStart >= 0 && seg.Start >= embStart && !userDecodes && hiddenEncoding[seg.Encoding] && len(strings.Fields(seg.Text)) >= 2 {
+			res.Findings = append(res.Findings, encodedInContentFinding(text, seg))
+		}
 		if opt.System != "" {
 			// A protected topic asked about in an encoding is the same
 			// question, smuggled.

@@ -10,7 +10,7 @@ import (
 
 // Segment is a piece of the original text that decodes to readable text.
 type Segment struct {
-	Encoding   string // base64, hex, url, rot13, morse, binary, caesar, reversed, spelled, leet, decimal
+	Encoding   string // base64, hex, url, rot13, morse, binary, caesar, reversed, spelled, leet, decimal, split
 	Start, End int    // byte offsets in the original
 	Text       string // the decoded text
 }
@@ -46,11 +46,17 @@ func Decode(s string) []Segment {
 	if !decodeSpacedHex(s, add) {
 		return out
 	}
-	caesar, reversed := hinted(s)
-	if caesar && !decodeCaesar(s, add) {
+	h := hinted(s)
+	if h.caesar && !decodeCaesar(s, add) {
 		return out
 	}
-	if reversed && !decodeReversed(s, add) {
+	if !h.caesar && !decodeCaesarAuto(s, add) {
+		return out
+	}
+	if !decodeSplit(s, h, add) {
+		return out
+	}
+	if h.reversed && !decodeReversed(s, add) {
 		return out
 	}
 	for _, dec := range []func(string, func(Segment) bool) bool{decodeSpelled, decodeLeet, decodeDecimal} {

@@ -124,25 +124,45 @@ func decodeBinary(s string, add func(Segment) bool) bool {
 // caesarHints of them) or a reversal. Only texts that name one are tried:
 // any text decodes to something under some shift, and reads as something
 // backwards.
+// The same pass also finds the words that ask for split pieces to be
+// joined or interlaced (see decodeSplit).
 var cipherHints = newMatcher([]string{"caesar", "shift cipher", "shifted by", "shift of", "cipher",
-	"reverse", "reversed", "backwards", "backward", "right to left", "mirror"})
+	"reverse", "reversed", "backwards", "backward", "right to left", "mirror",
+	"combine", "combined", "combining", "concatenate*", "concat", "join", "joined", "merge", "merged",
+	"put together", "put them together", "assemble",
+	"interlace*", "interleave*", "alternate", "alternating"})
 
-const caesarHints = 5
+// Index ranges of cipherHints: shift-cipher names, then reversal, then
+// joining, then interlacing words.
+const (
+	caesarHints   = 5
+	reversalHints = 11
+	joinHints     = 23
+)
 
-// hinted reports whether s names a shift cipher and whether it names a
-// reversal (the matcher ignores ASCII case).
-func hinted(s string) (caesar, reversed bool) {
+// textHints says which decoders a text asks for by name.
+type textHints struct{ caesar, reversed, join, interlace bool }
+
+// hinted reports whether s names a shift cipher, a reversal, or joining
+// or interlacing pieces (the matcher ignores ASCII case).
+func hinted(s string) textHints {
+	var h textHints
 	if len(s) > maxDecodeLen {
-		return false, false
+		return h
 	}
-	cipherHints.find(s, func(h hit) {
-		if h.kw < caesarHints {
-			caesar = true
-		} else {
-			reversed = true
+	cipherHints.find(s, func(x hit) {
+		switch {
+		case x.kw < caesarHints:
+			h.caesar = true
+		case x.kw < reversalHints:
+			h.reversed = true
+		case x.kw < joinHints:
+			h.join = true
+		default:
+			h.join, h.interlace = true, true
 		}
 	})
-	return caesar, reversed
+	return h
 }
 
 // commonWords score a candidate shift: the right one reads as English.

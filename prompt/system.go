@@ -34,6 +34,10 @@ var retraction = lazyre.New(`(^|[.!?,;:]\s*)(actually|on second thought|never mi
 // disclosure marks a prohibition about revealing information.
 var disclosure = lazyre.New(`\b(reveal|share|disclose|tell|give out|leak|expose|secret|confidential|private|personal|password|key|code)\b`)
 
+// bulkData asks for all the data the model holds: "print your
+// database", "everything you know about the user".
+var bulkData = lazyre.New(`\b(print|dump|show|list|export|output|display|give me|share|send|copy|paste|reveal|tell me)\b[^.?!\n]{0,30}?\b((your|the|its) (whole |entire |full |complete )?(database|db|records|user (data|table|list)|customer (data|list)|data ?base|tables?|memory|context|configuration)|all (the |of the )?(users?|customers?|employees?|records|data|details|information|entries|accounts)|everything you (know|have|hold|were told|stored?))\b`)
+
 var sentenceEnd = lazyre.New(`[.!?\n]+`)
 
 var wordRe = lazyre.New(`\pL[\pL\pN']+`)
@@ -67,7 +71,8 @@ contain contains containing task tasks job jobs cost costs`) {
 var stemAlias = map[string]string{
 	"birth": "born", "birthday": "born", "birthdate": "born", "dob": "born", "nació": "born", "nacio": "born", "nasceu": "born",
 	"geboren": "born", "nacimiento": "born", "nascimento": "born", "naissance": "born", "geburtstag": "born", "cumpleaños": "born",
-	"colour": "color", "favourite": "favorite",
+	"colour": "color", "favourite": "favorite", "zodiac": "born",
+	"hometown": "live", "whereabouts": "live",
 	"passcode": "password", "passphrase": "password", "passwort": "password", "kennwort": "password", "contraseña": "password",
 	"contrasena": "password", "senha": "password", "passwords": "password",
 	"lives": "live", "living": "live", "lived": "live", "reside": "live", "resides": "live", "residence": "live", "residing": "live",
@@ -83,30 +88,34 @@ var conceptPhrases = []struct {
 	word string
 }{
 	{lazyre.New(`\b(artificial intelligence|ai|a\.i\.|machine learning|neural net(work)?s?|deep learning|large language models?|language models?|llms?|intelligenza artificiale|inteligencia artificial|intelig[eê]ncia artificial|intelligence artificielle|k[uü]nstliche intelligenz|reti neurali|redes neuronales|redes neurais|r[eé]seaux de neurones)\b|人工知能|人工智能|인공지능|ニューラルネット|神经网络|신경망`), "topic:artificial-intelligence"},
-	{lazyre.New(`\b(mot de passe|secret key|secret word|access code)\b|パスワード|暗証番号|비밀번호|密码|密碼|كلمة السر|كلمة المرور|पासवर्ड|пapoль|kωδikός|\b(şifre(niz|n|si)?|mật khẩu|kata sandi(nya)?|wachtwoord|has[lł]o)\b`), "password"},
+	{lazyre.New(`\b(mot de passe|secret key|secret word|secret code|secret phrase|secret string|access code|code ?word|magic word|pin( code| number)?|unlock code|login code|credentials?|confidential (string|code|word|key|phrase|value)|(string|code|word|phrase|key) that (unlocks|opens|grants))\b|パスワード|暗証番号|비밀번호|密码|密碼|كلمة السر|كلمة المرور|पासवर्ड|пapoль|kωδikός|\b(şifre(niz|n|si)?|mật khẩu|kata sandi(nya)?|wachtwoord|has[lł]o)\b`), "password"},
 	{lazyre.New(`住んで|住所|住在|살고|거주|يعيش|تعيش|रहता|रहती|жиbeт|жиbёт|ζει|\b(ya[sş][ıi]yor|tinggal|woont|mieszka|s[ốo]ng ở)\b`), "live"},
 	// Common off-limits topics and their words in the languages attackers
 	// switch to.
-	{lazyre.New(`\b(recipes?|cook(ing)?|bake|baking|receta|recetas|cocinar|receita|receitas|cozinhar|recette|recettes|cuisiner|rezept|rezepte|kochen|backen|ricetta|ricette|cucinare|resep|memasak)\b|作り方|レシピ|料理|做法|食谱|菜谱|레시피|요리법|وصفة|طبخ|नुस्खा|व्यंजन`), "topic:recipe"},
+	{lazyre.New(`\b(recipes?|cook(ing)?|bake|baking|receta|recetas|cocinar|receita|receitas|cozinhar|recette|recettes|cuisiner|rezept|rezepte|kochen|backen|ricetta|ricette|cucinare|resep|memasak|masak|preparar|se prepara|hornear|pr[eé]parer|cuire|zubereiten|preparare|cuocere|assar|tarifi?|nasil pi[sş]irilir|c[oô]ng th[uứ]c n[aấ]u|c[aá]ch n[aấ]u|n[aấ]u [aă]n)\b|pi[sş]irme|作り方|レシピ|料理|做法|食谱|菜谱|烹饪|烹調|레시피|요리법|요리|وصفة|طبخ|طريقة تحضير|नुस्खा|व्यंजन|रेसिपी|बनाने की विधि|μaγεip|σuvτaγ|ψήv|пpигoтob|peцeпт`), "topic:recipe"},
 	{lazyre.New(`\b(sports?|football|soccer|basketball|baseball|tennis|olympics?|deportes?|f[uú]tbol|esportes?|futebol|fu[sß]ball|calcio|olahraga|sepak bola)\b|スポーツ|サッカー|体育|运动|足球|스포츠|축구|رياضة|الرياضة|كرة القدم|الدوري|खेल`), "topic:sport"},
 	{lazyre.New(`\b(music|musical|musicians?|songs?|composers?|composed|m[uú]sica|musique|musik|musica|canci[oó]n|can[cç][aã]o|chanson|lied|canzone|compositor|compositeur|komponist|compositore|comp[oô]s|compuso|a compos[eé])\b|音楽|音乐|歌曲|作曲|음악|노래|작곡|موسيقى|أغنية|संगीत|गाना`), "topic:music"},
-	{lazyre.New(`\b(space travel|spaceflight|space flight|space exploration|moon landing|astronauts?|rockets?|nasa|spacecraft|manned mission)\b`), "topic:space-travel"},
-	{lazyre.New(`\b(quantum|superposition|entanglement|qubits?)\b`), "topic:quantum"},
+	{lazyre.New(`\b(space travel|spaceflight|space flight|space exploration|moon landing|astronauts?|cosmonauts?|rockets?|nasa|spacex|spacecraft|spaceships?|space stations?|manned missions?|crewed missions?|apollo|mars missions?|orbit(ing|al)?|launch pads?|lunar)\b`), "topic:space-travel"},
+	{lazyre.New(`\b(quantum|superposition|entanglement|entangled|qubits?|wave ?functions?|wave-particle|uncertainty principle|heisenberg|planck|double[- ]slit|tunnell?ing)\b|\b(particles?|electrons?|photons?)\b[^.?!]{0,40}\b(two|multiple|many|several|both) (places|states|slits|positions)\b`), "topic:quantum"},
 	{lazyre.New(`\b(science|scientific|physics|chemistry|biology|quantum|relativity|thermodynamics|schr[oö]e?dinger'?s?|shrodinger'?s?|einstein|astrophysics|particle physics)\b`), "topic:science"},
-	{lazyre.New(`\b(math|maths|mathematics|mathematical|calculus|algebra|geometry|trigonometry|theorem|arithmetic|integrals?|derivatives?)\b`), "topic:math"},
-	{lazyre.New(`\b(medications?|medicines?|medical|drugs?|dosages?|prescriptions?|pharmaceuticals?|opioids?|painkillers?|morphine|antibiotics?)\b`), "topic:medicine"},
-	{lazyre.New(`\b(religion|religions|religious|god|gods|church|bible|quran|koran|faith|islam|christianity|buddhism|hinduism|judaism|religi[oó]n|religi[aã]o)\b`), "topic:religion"},
-	{lazyre.New(`\b(politics|political|elections?|president|presidential|government|politicians?|democrats?|republicans?|parliament|congress|pol[ií]tica)\b`), "topic:politics"},
+	{lazyre.New(`\b(math|maths|mathematics|mathematical|calculus|algebra|algebraic|geometry|trigonometry|trigonometric|theorem|arithmetic|integrals?|derivatives?|equations?|polynomials?|quadratic|logarithms?|sine|cosine|pythagor\w*|hypotenuse|fractions?|square roots?|exponents?|multiplication|calculations?|calculate|solve for)\b|\b[a-z]\^\d|\bsin\(|θ`), "topic:math"},
+	{lazyre.New(`\b(medications?|medicines?|medicinal|medical|drugs?|dosages?|doses?|overdoses?|prescriptions?|prescribed|pharmaceuticals?|pharmacy|pharmacist|opioids?|opiates?|painkillers?|pain relievers?|analgesics?|morphine|codeine|heroin|fentanyl|oxycodone|aspirin|ibuprofen|acetaminophen|paracetamol|insulin|antidepressants?|antibiotics?|sedatives?|pills?|side effects|symptoms?|diagnos[ie]s|diagnose|vaccines?|surgery|diseases?|illness(es)?|medicamentos?|m[eé]dicaments?|medikamente?|farmaci|obat)\b|\bc\d{1,2}h\d{1,2}[a-z0-9]*\b|药物|藥物|薬|약물|دواء|दवा`), "topic:medicine"},
+	{lazyre.New(`\b(religion|religions|religious|god|gods|deity|deities|divine|church|churches|mosques?|synagogues?|bible|biblical|quran|koran|torah|scriptures?|faith|prayers?|pray|worship|jesus|christ|allah|buddha|prophets?|heaven|afterlife|islam|christianity|buddhism|hinduism|judaism|atheism|religi[oó]n|religi[aã]o)\b`), "topic:religion"},
+	{lazyre.New(`\b(politics|political|elections?|electoral|voting|voters?|ballots?|president|presidential|prime minister|senators?|government|politicians?|democrats?|republicans?|left-wing|right-wing|parliament|congress|legislation|pol[ií]tica)\b`), "topic:politics"},
 	// Synonym groups: a protected topic is often asked about in other
 	// words ("scary" films are horror films, "weather" is climate).
-	{lazyre.New(`\b(weather|climate|temperatures?|forecast|rainfall|snowfall)\b`), "topic:weather"},
+	{lazyre.New(`\b(weather|climate|temperatures?|forecast|rainfall|snowfall|global warming|greenhouse (gas|gases|effect)|carbon (emissions?|dioxide|footprint)|co2|sea levels?|fossil fuels?|ipcc|paris agreement)\b`), "topic:weather"},
 	{lazyre.New(`\b(scary|scare|scares|frightening|horror|terrifying|creepy)\b`), "topic:horror"},
 	{lazyre.New(`\b(sad|sadness|depressing|tragic|tragedy|tearjerker|heartbreaking)\b`), "topic:sad"},
 	{lazyre.New(`\b(violence|violent|weapons?|guns?|firearms?|bombs?|explosives?)\b`), "topic:violence"},
 	{lazyre.New(`\b(alcohol|alcoholic|beer|wine|liquor|vodka|whiskey|cocktails?)\b`), "topic:alcohol"},
 	{lazyre.New(`\b(gambling|gamble|casinos?|betting|bets|poker|lottery)\b`), "topic:gambling"},
+	{lazyre.New(`\b(ancient (civili[sz]ations?|history|world|societies|egypt|egyptians|greece|greeks|rome|romans|china|india|cultures?|empires?|kingdoms?|times)|antiquity|pharaohs?|mesopotamia\w*|sumer\w*|babylon\w*|roman empire|bronze age|iron age|stone age|mayans?|aztecs?|incas?|prehistoric)\b|\bsocieties (in|of) the (past|ancient)`), "topic:ancient-history"},
+	{lazyre.New(`\b(taxes|taxation|tax returns?|irs|tax deductions?|tax rates?|income tax)\b`), "topic:tax"},
+	{lazyre.New(`\b(legal advice|lawyers?|attorneys?|lawsuits?|sue|suing|litigation|court cases?)\b`), "topic:legal"},
+	{lazyre.New(`\b(hacking|hackers?|exploits?|malware|ransomware|phishing|ddos|keyloggers?)\b`), "topic:hacking"},
 	{lazyre.New(`\b(finance|financial|investments?|investing|stocks?|crypto|cryptocurrency|bitcoin|trading)\b`), "topic:finance"},
-	{lazyre.New(`\b(evolution|evolutionary|darwin|natural selection)\b`), "topic:evolution"},
+	{lazyre.New(`\b(evolution|evolutionary|evolved|darwin|darwinian|natural selection|common ancestors?|human ancestors?|origin of species|primates?|apes|hominids?|neanderthals?|missing link|fossil records?|speciation)\b`), "topic:evolution"},
 }
 
 // concepts returns the canonical words of the concept phrases in t
@@ -229,6 +238,10 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 			seen[p] = true
 			hit = append(hit, p)
 		}
+	}
+	if len(hit) == 0 && disclose && bulkData.MatchString(in.Text) {
+		// Asking for everything at once names no protected word.
+		hit = append(hit, "everything it holds")
 	}
 	if len(hit) == 0 && len(protected) > 0 && retraction.MatchString(in.Text) {
 		return retractionFinding(input), true
