@@ -208,7 +208,13 @@ func check(ctx context.Context, text string, opt Options, rs *RuleSet, m *Model)
 	if !opt.Context {
 		if segs := embeddedContent(nt.Text); len(segs) > 0 {
 			embStart = int(nt.Off[segs[0][0]])
-			userDecodes = asksToDecode(text[:embStart])
+			user := text[:embStart]
+			userDecodes = asksToDecode(user)
+			if englishText(user) && !languageTalk.MatchString(strings.ToLower(user)) {
+				if a, b, ok := foreignPassage(text[embStart:]); ok {
+					res.Findings = append(res.Findings, foreignPassageFinding(text, embStart+a, embStart+b))
+				}
+			}
 		}
 	}
 	for _, seg := range Decode(text) {

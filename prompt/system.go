@@ -34,6 +34,13 @@ var retraction = lazyre.New(`(^|[.!?,;:]\s*)(actually|on second thought|never mi
 // disclosure marks a prohibition about revealing information.
 var disclosure = lazyre.New(`\b(reveal|share|disclose|tell|give out|leak|expose|secret|confidential|private|personal|password|key|code)\b`)
 
+// yearLimit is a system prompt's time limit ("events after 1950"), and
+// yearRe a year in the input.
+var (
+	yearLimit = lazyre.New(`\b(after|since|later than|beyond|past) (the year )?(1[0-9]{3}|20[0-9]{2})\b`)
+	yearRe    = lazyre.New(`\b(1[0-9]{3}|20[0-9]{2})\b`)
+)
+
 // bulkData asks for all the data the model holds: "print your
 // database", "everything you know about the user".
 var bulkData = lazyre.New(`\b(print|dump|show|list|export|output|display|give me|share|send|copy|paste|reveal|tell me)\b[^.?!\n]{0,30}?\b((your|the|its) (whole |entire |full |complete )?(database|db|records|user (data|table|list)|customer (data|list)|data ?base|tables?|memory|context|configuration)|all (the |of the )?(users?|customers?|employees?|records|data|details|information|entries|accounts)|everything you (know|have|hold|were told|stored?))\b`)
@@ -87,14 +94,14 @@ var conceptPhrases = []struct {
 	re   *lazyre.Regexp
 	word string
 }{
-	{lazyre.New(`\b(artificial intelligence|ai|a\.i\.|machine learning|neural net(work)?s?|deep learning|large language models?|language models?|llms?|intelligenza artificiale|inteligencia artificial|intelig[eê]ncia artificial|intelligence artificielle|k[uü]nstliche intelligenz|reti neurali|redes neuronales|redes neurais|r[eé]seaux de neurones)\b|人工知能|人工智能|인공지능|ニューラルネット|神经网络|신경망`), "topic:artificial-intelligence"},
+	{lazyre.New(`\b(artificial intelligence|ai|a\.i\.|machine learning|neural net(work)?s?|deep learning|large language models?|language models?|llms?|gpt(-?\d)?|chatgpt|transformer models?|natural language processing|nlp|computer vision|self-driving|turing test|(machines?|computers?|robots?|programs?) (that |which )?(can )?(think|learn|reason)|thinking machines?|machines? (mimicking|imitating|simulating) human|intelligent machines?|intelligenza artificiale|inteligencia artificial|intelig[eê]ncia artificial|intelligence artificielle|k[uü]nstliche intelligenz|reti neurali|redes neuronales|redes neurais|r[eé]seaux de neurones)\b|人工知能|人工智能|인공지능|ニューラルネット|神经网络|신경망`), "topic:artificial-intelligence"},
 	{lazyre.New(`\b(mot de passe|secret key|secret word|secret code|secret phrase|secret string|access code|code ?word|magic word|pin( code| number)?|unlock code|login code|credentials?|confidential (string|code|word|key|phrase|value)|(string|code|word|phrase|key) that (unlocks|opens|grants))\b|パスワード|暗証番号|비밀번호|密码|密碼|كلمة السر|كلمة المرور|पासवर्ड|пapoль|kωδikός|\b(şifre(niz|n|si)?|mật khẩu|kata sandi(nya)?|wachtwoord|has[lł]o)\b`), "password"},
 	{lazyre.New(`住んで|住所|住在|살고|거주|يعيش|تعيش|रहता|रहती|жиbeт|жиbёт|ζει|\b(ya[sş][ıi]yor|tinggal|woont|mieszka|s[ốo]ng ở)\b`), "live"},
 	// Common off-limits topics and their words in the languages attackers
 	// switch to.
-	{lazyre.New(`\b(recipes?|cook(ing)?|bake|baking|receta|recetas|cocinar|receita|receitas|cozinhar|recette|recettes|cuisiner|rezept|rezepte|kochen|backen|ricetta|ricette|cucinare|resep|memasak|masak|preparar|se prepara|hornear|pr[eé]parer|cuire|zubereiten|preparare|cuocere|assar|tarifi?|nasil pi[sş]irilir|c[oô]ng th[uứ]c n[aấ]u|c[aá]ch n[aấ]u|n[aấ]u [aă]n)\b|pi[sş]irme|作り方|レシピ|料理|做法|食谱|菜谱|烹饪|烹調|레시피|요리법|요리|وصفة|طبخ|طريقة تحضير|नुस्खा|व्यंजन|रेसिपी|बनाने की विधि|μaγεip|σuvτaγ|ψήv|пpигoтob|peцeпт`), "topic:recipe"},
-	{lazyre.New(`\b(sports?|football|soccer|basketball|baseball|tennis|olympics?|deportes?|f[uú]tbol|esportes?|futebol|fu[sß]ball|calcio|olahraga|sepak bola)\b|スポーツ|サッカー|体育|运动|足球|스포츠|축구|رياضة|الرياضة|كرة القدم|الدوري|खेल`), "topic:sport"},
-	{lazyre.New(`\b(music|musical|musicians?|songs?|composers?|composed|m[uú]sica|musique|musik|musica|canci[oó]n|can[cç][aã]o|chanson|lied|canzone|compositor|compositeur|komponist|compositore|comp[oô]s|compuso|a compos[eé])\b|音楽|音乐|歌曲|作曲|음악|노래|작곡|موسيقى|أغنية|संगीत|गाना`), "topic:music"},
+	{lazyre.New(`\b(recipes?|cook(ing)?|bake|baking|baked|ingredients?|flour|oven|frosting|batter|dough|tablespoons?|teaspoons?|receta|recetas|cocinar|receita|receitas|cozinhar|recette|recettes|cuisiner|rezept|rezepte|kochen|backen|ricetta|ricette|cucinare|resep|memasak|masak|preparar|se prepara|hornear|pr[eé]parer|cuire|zubereiten|preparare|cuocere|assar|tarifi?|nasil pi[sş]irilir|c[oô]ng th[uứ]c n[aấ]u|c[aá]ch n[aấ]u|n[aấ]u [aă]n)\b|pi[sş]irme|作り方|レシピ|料理|做法|食谱|菜谱|烹饪|烹調|레시피|요리법|요리|وصفة|طبخ|طريقة تحضير|नुस्खा|व्यंजन|रेसिपी|बनाने की विधि|μaγεip|σuvτaγ|ψήv|пpигoтob|peцeпт`), "topic:recipe"},
+	{lazyre.New(`\b(sports?|football|soccer|basketball|baseball|tennis|olympics?|olympic games|athletes?|nba|nfl|nhl|mlb|fifa|uefa|world cup|premier league|champions league|super bowl|tournaments?|championships?|golf|cricket|rugby|hockey|boxing|marathon|deportes?|f[uú]tbol|esportes?|futebol|fu[sß]ball|calcio|olahraga|sepak bola)\b|スポーツ|サッカー|体育|运动|足球|스포츠|축구|رياضة|الرياضة|كرة القدم|الدوري|खेल`), "topic:sport"},
+	{lazyre.New(`\b(music|musical|musicians?|songs?|composers?|composed|albums?|singers?|bands?|lyrics|melod(y|ies)|symphon(y|ies)|orchestras?|concertos?|operas?|sonatas?|beethoven|mozart|bach|chopin|guitar|pianist|violin|rapper|hip-hop|jazz|rock and roll|m[uú]sica|musique|musik|musica|canci[oó]n|can[cç][aã]o|chanson|lied|canzone|compositor|compositeur|komponist|compositore|comp[oô]s|compuso|a compos[eé])\b|音楽|音乐|歌曲|作曲|음악|노래|작곡|موسيقى|أغنية|संगीत|गाना`), "topic:music"},
 	{lazyre.New(`\b(space travel|spaceflight|space flight|space exploration|moon landing|astronauts?|cosmonauts?|rockets?|nasa|spacex|spacecraft|spaceships?|space stations?|manned missions?|crewed missions?|apollo|mars missions?|orbit(ing|al)?|launch pads?|lunar)\b`), "topic:space-travel"},
 	{lazyre.New(`\b(quantum|superposition|entanglement|entangled|qubits?|wave ?functions?|wave-particle|uncertainty principle|heisenberg|planck|double[- ]slit|tunnell?ing)\b|\b(particles?|electrons?|photons?)\b[^.?!]{0,40}\b(two|multiple|many|several|both) (places|states|slits|positions)\b`), "topic:quantum"},
 	{lazyre.New(`\b(science|scientific|physics|chemistry|biology|quantum|relativity|thermodynamics|schr[oö]e?dinger'?s?|shrodinger'?s?|einstein|astrophysics|particle physics)\b`), "topic:science"},
@@ -110,6 +117,7 @@ var conceptPhrases = []struct {
 	{lazyre.New(`\b(violence|violent|weapons?|guns?|firearms?|bombs?|explosives?)\b`), "topic:violence"},
 	{lazyre.New(`\b(alcohol|alcoholic|beer|wine|liquor|vodka|whiskey|cocktails?)\b`), "topic:alcohol"},
 	{lazyre.New(`\b(gambling|gamble|casinos?|betting|bets|poker|lottery)\b`), "topic:gambling"},
+	{lazyre.New(`\b(dinosaurs?|dino|t\.? ?rex|tyrannosaur\w*|velociraptors?|triceratops|stegosaur\w*|brontosaur\w*|brachiosaur\w*|pterodactyls?|pterosaurs?|jurassic|cretaceous|triassic|mesozoic|paleontolog\w*|prehistoric reptiles?)\b`), "topic:dinosaurs"},
 	{lazyre.New(`\b(ancient (civili[sz]ations?|history|world|societies|egypt|egyptians|greece|greeks|rome|romans|china|india|cultures?|empires?|kingdoms?|times)|antiquity|pharaohs?|mesopotamia\w*|sumer\w*|babylon\w*|roman empire|bronze age|iron age|stone age|mayans?|aztecs?|incas?|prehistoric)\b|\bsocieties (in|of) the (past|ancient)`), "topic:ancient-history"},
 	{lazyre.New(`\b(taxes|taxation|tax returns?|irs|tax deductions?|tax rates?|income tax)\b`), "topic:tax"},
 	{lazyre.New(`\b(legal advice|lawyers?|attorneys?|lawsuits?|sue|suing|litigation|court cases?)\b`), "topic:legal"},
@@ -237,6 +245,18 @@ func systemCheck(system, input string) (airlock.Finding, bool) {
 		if ok && !seen[p] {
 			seen[p] = true
 			hit = append(hit, p)
+		}
+	}
+	if len(hit) == 0 {
+		// "Avoid events after 1950": a later year in the input is the
+		// protected topic whatever the words.
+		if m := yearLimit.FindStringSubmatch(sys); m != nil {
+			for _, y := range yearRe.Re().FindAllString(in.Text, -1) {
+				if len(y) == len(m[3]) && y > m[3] {
+					hit = append(hit, "events after "+m[3])
+					break
+				}
+			}
 		}
 	}
 	if len(hit) == 0 && disclose && bulkData.MatchString(in.Text) {

@@ -3,6 +3,8 @@ package prompt
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/internal/lazyre"
@@ -63,6 +65,7 @@ var persuasion = lazyre.New(`\b(i am|i'm|i'm actually|as) (a|an|the|your) (\w+ )
 	`|\byou (mentioned|said|told me|promised|agreed|already (told|said|agreed|shared))\b` +
 	`|\b(i'm|i am) begging( you)?\b|\bi beg (of )?you\b|\b(my|our) (job|life|lives|family|career|grade|future) (depends|depend|is at stake|are at stake)\b|\bfor the (safety|security|good|sake) of\b|\bit('s| is) (very |really |extremely )?(important|crucial|vital|essential) (that|for) (you|me|us)\b` +
 	`|\b(you'd|you would|you will|you'll) be (helping|saving|doing (me|us|everyone) a)\b|\b(a|the) (real|true|good) (assistant|ai|friend) would\b|\bif you (really|truly) (cared|wanted to help)\b` +
+	`|\b(it's|it is|this is|that's|that is) (actually )?my (own )?(password|passcode|data|information|info|account|email|address|secret|details|birthday)\b|\b(i am|i'm) (the user|the account holder|the owner of (this|the) account)\b|\bi (forgot|lost|can't remember|cannot remember|don't remember) (my|the) (password|passcode|code|pin|key)\b|\bi (have|got) (the )?(right|permission) to (know|see|access)\b` +
 	`|\b(i can|let me) assure you\b|\btrust me\b|\bi (have|hold) (clearance|authori[sz]ation|permission)\b|\b(i'm|i am) (authori[sz]ed|allowed|permitted|cleared)\b`)
 
 // metaReference names what the system prompt forbids without naming it:
@@ -141,6 +144,101 @@ func systemTechnique(system, input string) (airlock.Finding, bool) {
 	}, true
 }
 
+// A passage in another language inside an English document the user
+// hands over is how an injection is slipped past filters that read
+// English (a German sentence in a table, Japanese in a résumé): reported
+// unless the user's own words are about languages or translating.
+
+// foreignFunctionWords are frequent function words of languages written
+// in Latin letters that are not English words.
+var foreignFunctionWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`el la los las del que qué por para una como cómo está son con pero más
+le les des du est une et dans pour qui avec sur pas ce cette sont comment quel quelle
+der die das und ist nicht ein eine mit für wie ich sie auf dem den des zu wer wann warum dass oder
+il lo gli di che è non per sono della come cosa chi
+os um uma não com é são quem qual onde
+yang dan ini itu dengan untuk dari tidak ada apa bagaimana cara adalah saya anda
+het een niet van zijn wat hoe ik je
+och att det inte är jag hur vad
+jak nie się jest czy co gdzie
+ve bir bu ne nasıl için ile
+và của là không có một những`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// languageTalk marks a request about languages or translation.
+var languageTalk = lazyre.New(`\b(languages?|translat\w*|multilingual|bilingual|english|spanish|french|german|italian|portuguese|dutch|chinese|japanese|korean|arabic|russian|hindi|greek|turkish|indonesian|vietnamese|polish|swedish|hebrew|thai|mean(s|ing)?)\b`)
+
+// foreignPassage returns the first passage of s (the quoted document) in
+// another language: six or more letters of a non-Latin script with no
+// Latin letter between them, or a sentence of at least four words with at
+// least two function words of another language and three times as many of
+// them as English ones (German and English share "in").
+func foreignPassage(s string) (start, end int, ok bool) {
+	n, runStart := 0, -1
+	for i, r := range s {
+		switch {
+		case r > 0x24F && unicode.IsLetter(r):
+			if n == 0 {
+				runStart = i
+			}
+			n++
+			if n >= 6 {
+				// The passage runs on to the next Latin letter.
+				base := i + utf8.RuneLen(r)
+				end = base
+				for j, r2 := range s[base:] {
+					if r2 < 0x80 && isASCIILetter(byte(r2)) {
+						break
+					}
+					end = base + j + utf8.RuneLen(r2)
+				}
+				return runStart, end, true
+			}
+		case r < 0x80 && isASCIILetter(byte(r)):
+			n = 0
+		}
+	}
+	for _, loc := range sentenceSpan.Re().FindAllStringIndex(s, 200) {
+		words := strings.Fields(strings.ToLower(s[loc[0]:loc[1]]))
+		if len(words) < 4 {
+			continue
+		}
+		eng, foreign := 0, 0
+		for _, w := range words {
+			w = strings.Trim(w, ".,?!:;¿¡'\"()")
+			if englishWords[w] {
+				eng++
+			}
+			if foreignFunctionWords[w] {
+				foreign++
+			}
+		}
+		if foreign >= 2 && foreign >= 3*eng {
+			return loc[0], loc[1], true
+		}
+	}
+	return 0, 0, false
+}
+
+var sentenceSpan = lazyre.New(`[^.!?\n]+`)
+
+func foreignPassageFinding(text string, a, b int) airlock.Finding {
+	return airlock.Finding{
+		RuleID:     "prompt.hidden.foreign-passage",
+		Detector:   DetectorInjection,
+		Severity:   airlock.Medium,
+		Confidence: airlock.ConfidenceLow,
+		Message:    "in the content quoted by the prompt: a passage in another language than the request; instructions are hidden in content that way to get past filters that read one language — check what it says before the agent acts on it",
+		Location:   airlock.Location{Span: &airlock.TextSpan{Start: a, End: b}},
+		Evidence:   clip(excerpt(text, a, b, 0), 200),
+		Tags:       []string{"hidden-instruction", "embedded-content"},
+	}
+}
+
 // hiddenEncoding lists the encodings that have no business inside a
 // document handed to the model unless the user asks for them decoded.
 var hiddenEncoding = map[string]bool{"base64": true, "hex": true, "morse": true, "binary": true, "caesar": true, "rot13": true,
@@ -158,4 +256,16 @@ func encodedInContentFinding(text string, seg Segment) airlock.Finding {
 		Evidence: clip(excerpt(text, seg.Start, seg.End, 0), 200),
 		Tags:     []string{"hidden-instruction", "encoded:" + seg.Encoding, "embedded-content"},
 	}
+}
+
+// englishText reports text with English function words among its words.
+func englishText(s string) bool {
+	words := strings.Fields(strings.ToLower(s))
+	n := 0
+	for _, w := range words {
+		if englishWords[strings.Trim(w, ".,?!:;'\"()")] {
+			n++
+		}
+	}
+	return len(words) >= 3 && n*8 >= len(words)
 }
