@@ -151,14 +151,23 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	}()
 	var cg *cgroup
 	taken := false
+	// reaped is closed once the init has been reaped, when it was started.
+	var reaped chan struct{}
 	defer func() {
 		if !taken {
 			// The pipes failed before the result was taken.
 			cg = (<-cgCh).cg
 		}
 		if cg != nil {
-			// Removing a memory cgroup is slow; it overlaps the diff.
-			bg.Go(cg.remove)
+			// Removing a memory cgroup is slow; it overlaps the diff. The
+			// init must be gone first, or removal would have to kill it.
+			done := reaped
+			bg.Go(func() {
+				if done != nil {
+					<-done
+				}
+				cg.remove()
+			})
 		}
 	}()
 
@@ -281,7 +290,16 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		}
 		return fmt.Errorf("%w: start init: %w", ErrSetup, err)
 	}
-	defer unix.Close(proc.pidfd)
+	// The init is reaped by its own goroutine; the run itself ends when
+	// pid 1 has closed its status pipe (below), and the rest of its exit
+	// (the namespaces' teardown) overlaps the work directory diff.
+	waitDone := make(chan struct{})
+	reaped = waitDone
+	go func() { proc.wait(); close(waitDone) }()
+	defer bg.Go(func() {
+		<-waitDone
+		unix.Close(proc.pidfd)
+	})
 
 	// Output: copied with a cap; going over it ends the run.
 	var killOnce sync.Once
@@ -404,8 +422,10 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	cfgW.Close()
 
 	// Status messages from the init.
-	statuses := make(chan status, 4)
+	statuses := make(chan status, 16)
+	statusEOF := make(chan struct{})
 	go func() {
+		defer close(statusEOF)
 		defer close(statuses)
 		dec := json.NewDecoder(stR)
 		for {
@@ -444,11 +464,11 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	// Wall-time limit and caller cancellation.
 	wall := time.NewTimer(cfg.Limits.Wall)
 	defer wall.Stop()
-	waitDone := make(chan struct{})
-	go func() { proc.wait(); close(waitDone) }()
 	// The init's own exit status says nothing: the command's comes in
-	// the status messages.
+	// the status messages. pid 1 closes the status pipe as it exits,
+	// after it has reaped every process of the sandbox.
 	select {
+	case <-statusEOF:
 	case <-waitDone:
 	case <-wall.C:
 		kill("wall")
@@ -507,6 +527,7 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		rep.Resources.SysCPUMS = exit.SysUS / 1000
 		rep.Resources.MaxRSSKB = exit.MaxRSSKB
 	default:
+		<-waitDone
 		rep.Exit.Code = -1
 		rep.Exit.Signal = "SIGKILL"
 		ru := proc.rusage
