@@ -218,7 +218,11 @@ func foreignPassage(s string) (start, end int, ok bool) {
 			}
 		}
 		if foreign >= 2 && foreign >= 3*eng {
-			return loc[0], loc[1], true
+			a := loc[0]
+			for a < loc[1] && (s[a] == ' ' || s[a] == '\t') {
+				a++
+			}
+			return a, loc[1], true
 		}
 	}
 	return 0, 0, false
