@@ -187,14 +187,17 @@ func foreignPassage(s string) (start, end int, ok bool) {
 			}
 			n++
 			if n >= 6 {
-				// The passage runs on to the next Latin letter.
-				base := i + utf8.RuneLen(r)
-				end = base
-				for j, r2 := range s[base:] {
+				// The passage runs on to the next Latin letter. Widths come
+				// from the bytes: invalid UTF-8 decodes to U+FFFD, whose
+				// RuneLen is not the one byte it stands for.
+				_, w := utf8.DecodeRuneInString(s[i:])
+				end = i + w
+				for end < len(s) {
+					r2, w2 := utf8.DecodeRuneInString(s[end:])
 					if r2 < 0x80 && isASCIILetter(byte(r2)) {
 						break
 					}
-					end = base + j + utf8.RuneLen(r2)
+					end += w2
 				}
 				return runStart, end, true
 			}
