@@ -22,6 +22,7 @@ package sandbox
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -788,9 +789,41 @@ static int ci_namespaces(void) {
 	_exit(WIFEXITED(ws) ? WEXITSTATUS(ws) : 125);
 }
 
+// Started ahead (airlock_prestart): this process was forked from the
+// front end's constructor, before the front end knew the command's
+// streams; they come over the socket with the plan.
+static int ci_prestarted;
+
+static int ci_recv_stdio(void) {
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	char cbuf[CMSG_SPACE(3 * sizeof(int))];
+	struct msghdr mh;
+	memset(&mh, 0, sizeof mh);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof cbuf;
+	ssize_t n;
+	do n = recvmsg(4, &mh, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
+	if (n <= 0) { if (n == 0) errno = EPIPE; return -1; }
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	if (c == NULL || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(3 * sizeof(int))) return errno = EBADMSG, -1;
+	int fds[3];
+	memcpy(fds, CMSG_DATA(c), sizeof fds);
+	for (int i = 0; i < 3; i++) {
+		if (dup2(fds[i], i) < 0) return -1;
+	}
+	for (int i = 0; i < 3; i++)
+		if (fds[i] > 2) close(fds[i]);
+	return 0;
+}
+
 static int ci_main(void) {
-	// None of the supervisor's descriptors may reach the command.
+	// None of the supervisor's descriptors may reach the command, nor any
+	// other descriptor the supervisor inherited without close-on-exec.
 	for (int fd = 3; fd <= 5; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+	syscall(SYS_close_range, 6, ~0U, 0);
 	if (ci_namespaces() != 0) return 125;
 	unsigned char hdr[4];
 	size_t got = 0;
@@ -822,6 +855,7 @@ static int ci_main(void) {
 		if (n <= 0) break;
 	}
 	if (ci_parse(plan, len) != 0) return ci_fail(NULL, "read config: malformed plan", 0);
+	if (ci_prestarted && ci_recv_stdio() != 0) return ci_fail("receive the command's standard streams", ci_errstr(errno), 0);
 	// Started before the run's cgroup existed: move in now, before
 	// anything else is started, so the command is born inside it.
 	for (int i = 0; i < ci.ncgjoin; i++) {
@@ -884,6 +918,67 @@ static int ci_main(void) {
 	return 0;
 }
 
+// airlock_pre is the init airlock_prestart started, for the front end
+// (prestartedInit) to adopt.
+struct airlock_pre { int pid, cfg, sock, status; };
+struct airlock_pre airlock_pre = { 0, -1, -1, -1 };
+
+// ci_prestart_wanted reports whether `run` arguments will take the C init
+// path (no proxy, not unsafe, not help) on a host without a cgroup2 root
+// (where the init must be cloned into its cgroup instead). A wrong guess
+// costs only the start-up work: the front end ends an init it cannot use.
+static int ci_prestart_wanted(int argc, char **argv) {
+	if (argc < 3 || argv == NULL || argv[1] == NULL || strcmp(argv[1], "run") != 0) return 0;
+	for (int i = 2; i < argc && argv[i] != NULL; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) break;
+		if (!strncmp(a, "--allow-net", 11) || !strncmp(a, "--unsafe-no-sandbox", 19) || !strcmp(a, "-h") ||
+			!strcmp(a, "--help") || !strcmp(a, "--profile=build") ||
+			(!strcmp(a, "--profile") && i + 1 < argc && argv[i + 1] != NULL && !strcmp(argv[i + 1], "build")))
+			return 0;
+	}
+	struct statfs sf;
+	if (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == 0x63677270) return 0;
+	return 1;
+}
+
+// airlock_prestart starts the sandbox init from a front end's constructor,
+// before the front end's Go runtime starts, so that the init's namespaces
+// are made while the front end starts up. The init waits for its plan;
+// the front end adopts it in Run (prestartedInit) or, when the run does
+// not need it, ends it (it also dies with the front end: parent-death
+// signal). It returns 0 when an init was started.
+int airlock_prestart(int argc, char **argv) {
+	if (getenv("AIRLOCK_SANDBOX_STAGE") != NULL || getenv("AIRLOCK_PRESTART") != NULL || !ci_prestart_wanted(argc, argv)) return -1;
+	int cfg[2], st[2], sk[2];
+	if (pipe2(cfg, O_CLOEXEC) != 0) return -1;
+	if (pipe2(st, O_CLOEXEC) != 0) { close(cfg[0]); close(cfg[1]); return -1; }
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sk) != 0) {
+		close(cfg[0]); close(cfg[1]); close(st[0]); close(st[1]);
+		return -1;
+	}
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent) _exit(125);
+		int a = fcntl(cfg[0], F_DUPFD_CLOEXEC, 10), b = fcntl(sk[1], F_DUPFD_CLOEXEC, 10), c = fcntl(st[1], F_DUPFD_CLOEXEC, 10);
+		if (a < 0 || b < 0 || c < 0 || dup2(a, 3) < 0 || dup2(b, 4) < 0 || dup2(c, 5) < 0) _exit(125);
+		ci_status_fd = 5;
+		ci_prestarted = 1;
+		_exit(ci_main());
+	}
+	close(cfg[0]); close(st[1]); close(sk[1]);
+	if (pid < 0) {
+		close(cfg[1]); close(st[0]); close(sk[0]);
+		return -1;
+	}
+	airlock_pre.pid = pid;
+	airlock_pre.cfg = cfg[1];
+	airlock_pre.sock = sk[0];
+	airlock_pre.status = st[0];
+	return 0;
+}
+
 __attribute__((constructor)) static void airlock_cinit(void) {
 	const char *s = getenv("AIRLOCK_SANDBOX_STAGE");
 	if (s == NULL || strcmp(s, "cinit") != 0) return;
@@ -894,3 +989,14 @@ import "C"
 
 // cInit reports whether this binary carries the C init.
 const cInit = true
+
+// constructorPrestart returns the init this process's constructor
+// started (airlock_prestart), once.
+func constructorPrestart() (prestart, bool) {
+	p := C.airlock_pre
+	if p.pid <= 0 {
+		return prestart{}, false
+	}
+	C.airlock_pre.pid = 0
+	return prestart{pid: int(p.pid), cfg: int(p.cfg), sock: int(p.sock), status: int(p.status)}, true
+}

@@ -148,3 +148,84 @@ func cinitPlan(cc *childConfig, abi int) ([]byte, bool) {
 	rec("filter", hex.EncodeToString(raw))
 	return []byte(b.String()), ok
 }
+
+// prestartEnv carries an init started ahead across the front end's
+// hand-over exec (cmd/airlock's constructor to airlock-run):
+// "pid,cfg,sock,status".
+const prestartEnv = "AIRLOCK_PRESTART"
+
+// prestart is an init started ahead by a front end's constructor
+// (airlock_prestart in cinit_linux.go): its launcher's pid and the
+// supervisor's ends of its configuration pipe, socket and status pipe.
+type prestart struct {
+	pid, cfg, sock, status int
+}
+
+// takePrestart returns the init started ahead for this process, once:
+// from this binary's constructor, or handed over through prestartEnv.
+func takePrestart() (prestart, bool) {
+	if p, ok := constructorPrestart(); ok {
+		return p, true
+	}
+	v, ok := os.LookupEnv(prestartEnv)
+	if !ok {
+		return prestart{}, false
+	}
+	os.Unsetenv(prestartEnv)
+	var p prestart
+	f := strings.Split(v, ",")
+	if len(f) != 4 {
+		return prestart{}, false
+	}
+	for i, dst := range []*int{&p.pid, &p.cfg, &p.sock, &p.status} {
+		n, err := strconv.Atoi(f[i])
+		if err != nil || n <= 0 {
+			return prestart{}, false
+		}
+		*dst = n
+	}
+	// Only a live child of this process with open descriptors is ours.
+	var ws unix.WaitStatus
+	if pid, err := unix.Wait4(p.pid, &ws, unix.WNOHANG, nil); err != nil || pid != 0 {
+		return prestart{}, false
+	}
+	for _, fd := range []int{p.cfg, p.sock, p.status} {
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+			return prestart{}, false
+		}
+		unix.CloseOnExec(fd)
+	}
+	return p, true
+}
+
+// discard ends an init started ahead that the run cannot use.
+func (p prestart) discard() {
+	_ = unix.Kill(p.pid, unix.SIGKILL)
+	var ws unix.WaitStatus
+	for {
+		if _, err := unix.Wait4(p.pid, &ws, 0, nil); err != unix.EINTR {
+			break
+		}
+	}
+	for _, fd := range []int{p.cfg, p.sock, p.status} {
+		unix.Close(fd)
+	}
+}
+
+// adopt takes the init over: the command's standard streams go to it over
+// the socket (pid 1 puts them in place before it starts the command), and
+// the files returned replace the pipes the supervisor would have made.
+func (p prestart) adopt(stdin, stdout, stderr *os.File) (proc *initProc, cfgW, stR, sock *os.File, err error) {
+	pidfd, err := unix.PidfdOpen(p.pid, 0)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	rights := unix.UnixRights(int(stdin.Fd()), int(stdout.Fd()), int(stderr.Fd()))
+	if err := unix.Sendmsg(p.sock, []byte{'F'}, rights, nil, 0); err != nil {
+		unix.Close(pidfd)
+		return nil, nil, nil, nil, err
+	}
+	_ = unix.SetNonblock(p.sock, true)
+	return &initProc{pid: p.pid, pidfd: pidfd},
+		os.NewFile(uintptr(p.cfg), "config"), os.NewFile(uintptr(p.status), "status"), os.NewFile(uintptr(p.sock), "sv"), nil
+}

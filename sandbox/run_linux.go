@@ -35,6 +35,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	// An init the front end's constructor started ahead (see
+	// airlock_prestart), if any; a run that cannot use it ends it. Taken
+	// before the environment is read: its variable is not the command's.
+	pre, havePre := takePrestart()
 	start := time.Now()
 	rep := &Report{
 		Version: ReportVersion, Command: cfg.Argv, Workdir: cfg.Workdir, Profile: cfg.Profile,
@@ -67,11 +71,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	var bg sync.WaitGroup
 	var err error
 	if cfg.Unsafe {
+		if havePre {
+			pre.discard()
+		}
 		if err = waitSnapshot(); err == nil {
 			err = runUnsafe(ctx, cfg, env, rep)
 		}
 	} else {
-		err = runSandboxed(ctx, cfg, env, rep, start, &bg, waitSnapshot)
+		err = runSandboxed(ctx, cfg, env, rep, start, &bg, waitSnapshot, pre, havePre)
 	}
 	defer bg.Wait()
 	if err != nil {
@@ -124,9 +131,12 @@ func checkKernel(cfg *Config) (landlock int, err error) {
 	return abi, nil
 }
 
-func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, start time.Time, bg *sync.WaitGroup, waitSnapshot func() error) error {
+func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, start time.Time, bg *sync.WaitGroup, waitSnapshot func() error, pre prestart, havePre bool) error {
 	abi, err := checkKernel(&cfg)
 	if err != nil {
+		if havePre {
+			pre.discard()
+		}
 		return err
 	}
 	rep.Sandboxed = true
@@ -213,8 +223,13 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	pidfd := -1
 	// Only the proxy forwarder needs the Go init; the proxy runs when
 	// anything is allowed, which the build profile's registries may be.
+	noProxy := len(cfg.AllowNet) == 0 && cfg.Profile != Build
+	usePre := havePre && noProxy && !cgroup2Root()
+	if havePre && !usePre {
+		pre.discard()
+	}
 	stage := stageGo
-	if len(cfg.AllowNet) == 0 && cfg.Profile != Build && hasCInit(initPath) {
+	if noProxy && (usePre || hasCInit(initPath)) {
 		stage = stageC
 	}
 	sys := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, PidFD: &pidfd}
@@ -249,7 +264,22 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	// instead, once the cgroup exists.
 	var proc *initProc
 	early := stage == stageC && !cgroup2Root()
-	if early {
+	switch {
+	case usePre:
+		var pcfgW, pstR, psock *os.File
+		proc, pcfgW, pstR, psock, err = pre.adopt(stdin, outW, errW)
+		if err != nil {
+			pre.discard()
+			proc, err = startInit()
+			break
+		}
+		defer psock.Close()
+		cfgR.Close()
+		cfgW.Close()
+		stR.Close()
+		mine.Close()
+		cfgW, stR, mine = pcfgW, pstR, psock
+	case early:
 		proc, err = startInit()
 	}
 	r := <-cgCh

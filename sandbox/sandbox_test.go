@@ -212,6 +212,33 @@ func TestInitHelper(t *testing.T) {
 	if !fe.Sandboxed || len(fe.Processes) != 2 || fe.Processes[0].Argv[0] != "sh" || fe.Limits.Procs != 77 {
 		t.Errorf("airlock-run as the front end: %+v", fe)
 	}
+	// The init started ahead by airlock-run's constructor (a cgo build on
+	// a host without a cgroup2 root): pid 1 is the front end's fork, so
+	// its command line is the front end's. It holds the same line as the
+	// exec'd init: signals from inside do not reach it, the home is
+	// hidden, the system is read-only.
+	if !cgroup2Root() && cInit {
+		e := newEnv(t)
+		c = exec.Command(helper, "run", "--workdir", e.work, "--format", "json", "--", "sh", "-c",
+			"tr '\\0' ' ' < /proc/1/cmdline; echo; kill -9 1; kill -TERM 1; cat ~/.ssh/id_rsa; echo x > /etc/airlock-prestart; echo survived")
+		c.Env = append(os.Environ(), "HOME="+e.home)
+		var stderr bytes.Buffer
+		c.Stderr = &stderr
+		out, err := c.Output()
+		var pr Report
+		if json.Unmarshal(out, &pr) != nil {
+			t.Fatalf("prestarted init: %v\n%s\n%s", err, out, stderr.String())
+		}
+		got := stderr.String()
+		if !strings.Contains(got, "--workdir") || !strings.Contains(got, "survived") || strings.Contains(got, "planted by the test") ||
+			!deniedHas(&pr, "read", ".ssh/id_rsa") || !pr.Isolation.Landlock.Applied || pr.Isolation.LimitsVia == "" {
+			t.Errorf("prestarted init: %s\n%+v", got, pr)
+		}
+		if _, err := os.Stat("/etc/airlock-prestart"); err == nil {
+			os.Remove("/etc/airlock-prestart")
+			t.Error("the prestarted init let the command write /etc")
+		}
+	}
 	e := newEnv(t)
 	r, stdout, _ := runIn(t, e, Config{Argv: []string{"sh", "-c", "echo via-helper; cat ~/.ssh/id_rsa"}, InitPath: helper})
 	if !strings.Contains(stdout, "via-helper") || !deniedHas(r, "read", ".ssh/id_rsa") || !r.Isolation.Seccomp.Applied {

@@ -1,6 +1,7 @@
 package main
 
 /*
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,12 @@ package main
 // file, owned by root or the caller, neither it nor its directory writable
 // by group or others); otherwise, or when the exec fails, airlock runs the
 // command itself.
+// airlock_prestart (sandbox/cinit_linux.go) starts the sandbox init now,
+// so that its namespaces are made while the front end starts; what it
+// started is handed over with the exec in AIRLOCK_PRESTART.
+extern int airlock_prestart(int argc, char **argv);
+extern struct airlock_pre { int pid, cfg, sock, status; } airlock_pre;
+
 static int airlock_trusted(const char *p) {
 	struct stat st;
 	if (stat(p, &st) != 0 || (st.st_mode & 022) != 0) return 0;
@@ -26,14 +33,37 @@ __attribute__((constructor)) static void airlock_run_fast(int argc, char **argv,
 	char self[PATH_MAX], helper[PATH_MAX + 16];
 	struct stat st;
 	if (argc < 2 || argv == NULL || argv[1] == NULL || strcmp(argv[1], "run") != 0) return;
-	if (realpath("/proc/self/exe", self) == NULL) return;
+	airlock_prestart(argc, argv);
+	// readlink, not realpath: the kernel's link is already the resolved
+	// path, and realpath would lstat every component again.
+	ssize_t sn = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (sn <= 0) return;
+	self[sn] = '\0';
 	char *slash = strrchr(self, '/');
 	if (slash == NULL) return;
 	*slash = '\0';
 	if (!airlock_trusted(self[0] ? self : "/")) return;
 	if (snprintf(helper, sizeof helper, "%s/airlock-run", self) >= (int)sizeof helper) return;
 	if (lstat(helper, &st) != 0 || !S_ISREG(st.st_mode) || !airlock_trusted(helper)) return;
-	execve(helper, argv, envp);
+	char **env = envp;
+	if (airlock_pre.pid > 0) {
+		size_t n = 0;
+		while (envp[n] != NULL) n++;
+		env = calloc(n + 2, sizeof *env);
+		char *v = malloc(96);
+		if (env == NULL || v == NULL) return;
+		snprintf(v, 96, "AIRLOCK_PRESTART=%d,%d,%d,%d", airlock_pre.pid, airlock_pre.cfg, airlock_pre.sock, airlock_pre.status);
+		memcpy(env, envp, n * sizeof *env);
+		env[n] = v;
+		int fds[3] = { airlock_pre.cfg, airlock_pre.sock, airlock_pre.status };
+		for (int i = 0; i < 3; i++) fcntl(fds[i], F_SETFD, 0);
+	}
+	execve(helper, argv, env);
+	// Carrying on in this process: the init stays this process's to adopt.
+	if (airlock_pre.pid > 0) {
+		int fds[3] = { airlock_pre.cfg, airlock_pre.sock, airlock_pre.status };
+		for (int i = 0; i < 3; i++) fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+	}
 }
 */
 import "C"
