@@ -824,6 +824,15 @@ static int ci_main(void) {
 	// other descriptor the supervisor inherited without close-on-exec.
 	for (int fd = 3; fd <= 5; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
 	syscall(SYS_close_range, 6, ~0U, 0);
+	// Started ahead, this process has the dispositions the front end
+	// inherited, which may ignore SIGCHLD (children then reap themselves
+	// and their exit status is lost) or others the command should not
+	// inherit. Reset them as the Go runtime does for what it starts: all
+	// to default but an ignored SIGHUP or SIGINT (nohup, background jobs).
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGHUP || sig == SIGINT) continue;
+		signal(sig, SIG_DFL);
+	}
 	if (ci_namespaces() != 0) return 125;
 	unsigned char hdr[4];
 	size_t got = 0;

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -70,4 +71,31 @@ func cgroupRoot(d string) string {
 		}
 	}
 	return ""
+}
+
+func TestHasCInit(t *testing.T) {
+	dir := t.TempDir()
+	notELF := filepath.Join(dir, "script")
+	if err := os.WriteFile(notELF, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path string
+		want bool
+	}{
+		{"/proc/self/exe", cInit},
+		{notELF, false},
+		{filepath.Join(dir, "missing"), false},
+	} {
+		if got := hasCInit(c.path); got != c.want {
+			t.Errorf("hasCInit(%s) = %v, want %v", c.path, got, c.want)
+		}
+	}
+	// A dynamically linked program has a program interpreter, as a cgo
+	// build of airlock-run does.
+	if p, err := exec.LookPath("true"); err == nil {
+		if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, []byte("ld-linux")) && !hasCInit(p) {
+			t.Errorf("hasCInit(%s) = false for a dynamically linked program", p)
+		}
+	}
 }
