@@ -121,8 +121,9 @@ func checkKernel(cfg *Config) (landlock int, err error) {
 			return 0, fmt.Errorf("%w: AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns = 1)", ErrUnavailable)
 		}
 	}
-	if b, err := os.ReadFile("/proc/self/status"); err != nil || !strings.Contains(string(b), "Seccomp:") {
-		return 0, fmt.Errorf("%w: the kernel has no seccomp filtering", ErrUnavailable)
+	// PR_GET_SECCOMP fails with EINVAL on a kernel built without seccomp.
+	if _, err := unix.PrctlRetInt(unix.PR_GET_SECCOMP, 0, 0, 0, 0); err == unix.EINVAL {
+		return 0, fmt.Errorf("%w: the kernel has no seccomp filtering (%w)", ErrUnavailable, err)
 	}
 	abi := landlockABI()
 	if abi == 0 && !cfg.allowMissing("landlock") {
@@ -442,7 +443,10 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	if err := waitSnapshot(); err != nil {
 		return abort(err)
 	}
-	b, err := json.Marshal(cc)
+	var b []byte
+	if stage == stageGo {
+		b, err = json.Marshal(cc)
+	}
 	if err == nil {
 		err = writeInitConfig(cfgW, stage, &cc, abi, b)
 	}
