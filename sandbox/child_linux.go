@@ -40,6 +40,8 @@ type childConfig struct {
 	// itself into the run's cgroup when it was started before the cgroup
 	// existed.
 	CgroupJoin []string `json:"cgroup_join,omitempty"`
+	// CgroupLeave are where it moves itself back as it ends.
+	CgroupLeave []string `json:"cgroup_leave,omitempty"`
 }
 
 // status is one message from the init.
@@ -59,6 +61,9 @@ type status struct {
 	SysUS       int64 `json:"sys_us,omitempty"`
 	MaxRSSKB    int64 `json:"max_rss_kb,omitempty"`
 	Leftover    int   `json:"leftover,omitempty"` // processes still running when the command exited
+	// LeftCgroup: the C init moved itself out of the run's cgroup after
+	// reaping everything, so the cgroup can go before the init is reaped.
+	LeftCgroup bool `json:"left_cgroup,omitempty"`
 }
 
 // IsInit reports whether this process was started as a sandbox init. A

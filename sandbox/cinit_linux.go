@@ -48,6 +48,7 @@ package sandbox
 struct ci_plan {
 	const char *workdir, *home, *hostname;
 	const char **cgjoin; int ncgjoin;
+	const char **cgleave; int ncgleave;
 	const char **robind; int nrobind;
 	const char **protect; int nprotect;
 	const char **mask; int nmask;
@@ -143,6 +144,7 @@ static int ci_parse(char *p, size_t n) {
 	for (char *q = p; q < end; q++)
 		if (*q == 0) recs++;
 	ci.cgjoin = calloc(recs, sizeof(char *));
+	ci.cgleave = calloc(recs, sizeof(char *));
 	ci.robind = calloc(recs, sizeof(char *));
 	ci.protect = calloc(recs, sizeof(char *));
 	ci.mask = calloc(recs, sizeof(char *));
@@ -152,7 +154,7 @@ static int ci_parse(char *p, size_t n) {
 	ci.ll_access = calloc(recs, sizeof(uint64_t));
 	ci.ll_port = calloc(recs, sizeof(uint64_t));
 	ci.ll_port_access = calloc(recs, sizeof(uint64_t));
-	if (!ci.cgjoin || !ci.robind || !ci.protect || !ci.mask || !ci.argv || !ci.env || !ci.ll_path || !ci.ll_access ||
+	if (!ci.cgjoin || !ci.cgleave || !ci.robind || !ci.protect || !ci.mask || !ci.argv || !ci.env || !ci.ll_path || !ci.ll_access ||
 		!ci.ll_port || !ci.ll_port_access) return -1;
 	while (p < end) {
 		char *rec = p;
@@ -168,6 +170,7 @@ static int ci_parse(char *p, size_t n) {
 		else if (!strcmp(k, "home")) ci.home = v;
 		else if (!strcmp(k, "hostname")) ci.hostname = v;
 		else if (!strcmp(k, "cgjoin")) CI_ADD(ci.cgjoin, ci.ncgjoin);
+		else if (!strcmp(k, "cgleave")) CI_ADD(ci.cgleave, ci.ncgleave);
 		else if (!strcmp(k, "robind")) CI_ADD(ci.robind, ci.nrobind);
 		else if (!strcmp(k, "protect")) CI_ADD(ci.protect, ci.nprotect);
 		else if (!strcmp(k, "mask")) CI_ADD(ci.mask, ci.nmask);
@@ -874,6 +877,13 @@ static int ci_main(void) {
 			return ci_fail(s, ci_errstr(errno), 0);
 		}
 	}
+	// Opened now, while the host's cgroup files are in reach; written as
+	// this process ends (after the root is replaced).
+	int leave[8], nleave = 0;
+	for (int i = 0; i < ci.ncgleave && nleave < 8; i++) {
+		int fd = open(ci.cgleave[i], O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) leave[nleave++] = fd;
+	}
 	if (unshare(CLONE_NEWCGROUP) != 0) return ci_unavailable("cgroup namespace", errno);
 	// Nothing inside may read this process's memory or attach to it.
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return ci_fail("prctl dumpable", ci_errstr(errno), 0);
@@ -914,15 +924,23 @@ static int ci_main(void) {
 	ci_write_status(buf, (size_t)l);
 	int ws;
 	int left = ci_reap(ci_child, &ws);
+	// Everything in the sandbox is gone: leave the run's cgroup so the
+	// supervisor can remove it while this process's namespaces are torn
+	// down.
+	int left_cg = ci.ncgleave > 0 && nleave == ci.ncgleave;
+	for (int i = 0; i < nleave; i++) {
+		if (write(leave[i], "0", 1) != 1) left_cg = 0;
+		close(leave[i]);
+	}
 	struct rusage ru;
 	memset(&ru, 0, sizeof ru);
 	getrusage(RUSAGE_CHILDREN, &ru);
 	int code = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1, sig = 0;
 	if (WIFSIGNALED(ws)) { code = -1; sig = WTERMSIG(ws); }
 	l = snprintf(buf, sizeof buf,
-		"{\"stage\":\"exit\",\"code\":%d,\"signal\":%d,\"user_us\":%lld,\"sys_us\":%lld,\"max_rss_kb\":%ld,\"leftover\":%d}\n",
+		"{\"stage\":\"exit\",\"code\":%d,\"signal\":%d,\"user_us\":%lld,\"sys_us\":%lld,\"max_rss_kb\":%ld,\"leftover\":%d,\"left_cgroup\":%s}\n",
 		code, sig, (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec,
-		(long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec, ru.ru_maxrss, left);
+		(long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec, ru.ru_maxrss, left, left_cg ? "true" : "false");
 	ci_write_status(buf, (size_t)l);
 	return 0;
 }

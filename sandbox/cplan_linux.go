@@ -109,6 +109,9 @@ func cinitPlan(cc *childConfig, abi int) ([]byte, bool) {
 	for _, f := range cc.CgroupJoin {
 		rec("cgjoin", f)
 	}
+	for _, f := range cc.CgroupLeave {
+		rec("cgleave", f)
+	}
 	if l.Sys {
 		rec("sys", "1")
 	}

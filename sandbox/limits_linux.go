@@ -279,6 +279,20 @@ func (cg *cgroup) joinFiles() []string {
 	return []string{filepath.Join(cg.mem, "tasks"), filepath.Join(cg.pids, "tasks")}
 }
 
+// leaveFiles are the files the C init writes 0 to as it ends, so that the
+// run's cgroup is empty, and can be removed, while its namespaces are
+// still being torn down: v1 only (a v2 move takes the global lock).
+func (cg *cgroup) leaveFiles() []string {
+	if cg.version == 2 {
+		return nil
+	}
+	var fs []string
+	for _, d := range cg.home {
+		fs = append(fs, filepath.Join(d, "tasks"))
+	}
+	return fs
+}
+
 // cgroup2Root reports whether /sys/fs/cgroup is the unified hierarchy,
 // where cgroups are cgroup2 or none.
 func cgroup2Root() bool {

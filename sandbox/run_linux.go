@@ -164,6 +164,7 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	taken := false
 	// reaped is closed once the init has been reaped, when it was started.
 	var reaped chan struct{}
+	leftCgroup := false
 	defer func() {
 		if !taken {
 			// The pipes failed before the result was taken.
@@ -171,8 +172,12 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		}
 		if cg != nil {
 			// Removing a memory cgroup is slow; it overlaps the diff. The
-			// init must be gone first, or removal would have to kill it.
+			// init must be gone first, or removal would have to kill it,
+			// unless it has moved itself out.
 			done := reaped
+			if leftCgroup {
+				done = nil
+			}
 			bg.Go(func() {
 				if done != nil {
 					<-done
@@ -327,10 +332,14 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	waitDone := make(chan struct{})
 	reaped = waitDone
 	go func() { proc.wait(); close(waitDone) }()
-	defer bg.Go(func() {
-		<-waitDone
-		unix.Close(proc.pidfd)
-	})
+	// Reaped in the background; Run waits for it only when the cgroup
+	// removal needs the init gone.
+	defer func() {
+		go func() {
+			<-waitDone
+			unix.Close(proc.pidfd)
+		}()
+	}()
 
 	// Output: copied with a cap; going over it ends the run.
 	var killOnce sync.Once
@@ -418,12 +427,12 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 		rep.Isolation.Proxy = "http://127.0.0.1:" + strconv.Itoa(proxyPortInside)
 		env = append(env, proxyEnv(proxyPortInside)...)
 	}
-	var join []string
+	var join, leave []string
 	if early && cg != nil {
-		join = cg.joinFiles()
+		join, leave = cg.joinFiles(), cg.leaveFiles()
 	}
 	cc := childConfig{
-		Layout: l, Argv: cfg.Argv, Env: env, Hostname: "airlock-sandbox", UseLL: abi > 0, CgroupJoin: join,
+		Layout: l, Argv: cfg.Argv, Env: env, Hostname: "airlock-sandbox", UseLL: abi > 0, CgroupJoin: join, CgroupLeave: leave,
 		Landlock: landlockSpec{
 			RW:       []string{cfg.Workdir, "/tmp", "/dev/shm"},
 			DevWrite: []string{"/dev"},
@@ -547,6 +556,7 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	}
 	switch {
 	case exit != nil:
+		leftCgroup = exit.LeftCgroup && killedBy == ""
 		rep.Exit.Code = exit.Code
 		if exit.Signal != 0 {
 			rep.Exit.Signal = unix.SignalName(syscall.Signal(exit.Signal))
