@@ -975,7 +975,12 @@ static int ci_prestart_wanted(int argc, char **argv) {
 // the front end adopts it in Run (prestartedInit) or, when the run does
 // not need it, ends it (it also dies with the front end: parent-death
 // signal). It returns 0 when an init was started.
+int airlock_prestart_called;
+
 int airlock_prestart(int argc, char **argv) {
+	// The main package asked for early starts: only such a program takes
+	// an init handed over in AIRLOCK_PRESTART (prestartOptedIn).
+	airlock_prestart_called = 1;
 	if (getenv("AIRLOCK_SANDBOX_STAGE") != NULL || getenv("AIRLOCK_PRESTART") != NULL || !ci_prestart_wanted(argc, argv)) return -1;
 	int cfg[2], st[2], sk[2];
 	if (pipe2(cfg, O_CLOEXEC) != 0) return -1;
@@ -1016,6 +1021,11 @@ import "C"
 
 // cInit reports whether this binary carries the C init.
 const cInit = true
+
+// prestartOptedIn reports whether this program's main package calls
+// airlock_prestart, the only programs that accept an init handed over in
+// prestartEnv.
+func prestartOptedIn() bool { return C.airlock_prestart_called != 0 }
 
 // constructorPrestart returns the init this process's constructor
 // started (airlock_prestart), once.

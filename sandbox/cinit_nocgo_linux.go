@@ -6,5 +6,8 @@ package sandbox
 // built only with cgo); without it InitMain serves every stage.
 const cInit = false
 
+// prestartOptedIn: without cgo no constructor asks for early starts.
+func prestartOptedIn() bool { return false }
+
 // constructorPrestart: only the C init can be started ahead.
 func constructorPrestart() (prestart, bool) { return prestart{}, false }

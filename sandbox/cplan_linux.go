@@ -171,7 +171,7 @@ func takePrestart() (prestart, bool) {
 		return p, true
 	}
 	v, ok := os.LookupEnv(prestartEnv)
-	if !ok {
+	if !ok || !prestartOptedIn() {
 		return prestart{}, false
 	}
 	os.Unsetenv(prestartEnv)
@@ -192,10 +192,18 @@ func takePrestart() (prestart, bool) {
 	if pid, err := unix.Wait4(p.pid, &ws, unix.WNOHANG, nil); err != nil || pid != 0 {
 		return prestart{}, false
 	}
-	for _, fd := range []int{p.cfg, p.sock, p.status} {
-		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+	// The descriptors must be what airlock_prestart made: two pipes and
+	// a socket.
+	for _, c := range []struct {
+		fd   int
+		kind uint32
+	}{{p.cfg, unix.S_IFIFO}, {p.sock, unix.S_IFSOCK}, {p.status, unix.S_IFIFO}} {
+		var st unix.Stat_t
+		if unix.Fstat(c.fd, &st) != nil || st.Mode&unix.S_IFMT != c.kind {
 			return prestart{}, false
 		}
+	}
+	for _, fd := range []int{p.cfg, p.sock, p.status} {
 		unix.CloseOnExec(fd)
 	}
 	return p, true
