@@ -209,17 +209,37 @@ func takePrestart() (prestart, bool) {
 	return p, true
 }
 
-// discard ends an init started ahead that the run cannot use.
+// DiscardPrestart ends the init this program's constructor started ahead
+// when no Run will take it (a usage error, --help), and waits for it, so
+// that the program leaves no process behind. It does nothing otherwise.
+func DiscardPrestart() {
+	if p, ok := takePrestart(); ok {
+		p.discard()
+	}
+}
+
+// discard ends an init started ahead that the run cannot use. Closing its
+// pipes ends it cleanly: pid 1 fails for want of a plan and its launcher
+// reaps it, so nothing is left for init to reap (killing the launcher
+// would orphan pid 1). A kill follows if that takes too long.
 func (p prestart) discard() {
-	_ = unix.Kill(p.pid, unix.SIGKILL)
+	for _, fd := range []int{p.cfg, p.sock, p.status} {
+		unix.Close(fd)
+	}
+	if pidfd, err := unix.PidfdOpen(p.pid, 0); err == nil {
+		pfd := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+		if n, err := unix.Poll(pfd, 500); n <= 0 || err != nil {
+			_ = unix.Kill(p.pid, unix.SIGKILL)
+		}
+		unix.Close(pidfd)
+	} else {
+		_ = unix.Kill(p.pid, unix.SIGKILL)
+	}
 	var ws unix.WaitStatus
 	for {
 		if _, err := unix.Wait4(p.pid, &ws, 0, nil); err != unix.EINTR {
 			break
 		}
-	}
-	for _, fd := range []int{p.cfg, p.sock, p.status} {
-		unix.Close(fd)
 	}
 }
 

@@ -333,9 +333,11 @@ func runSandboxed(ctx context.Context, cfg Config, env []string, rep *Report, st
 	reaped = waitDone
 	go func() { proc.wait(); close(waitDone) }()
 	// Reaped in the background; Run waits for it only when the cgroup
-	// removal needs the init gone.
+	// removal needs the init gone, and WaitInits before a program exits.
+	inits.Add(1)
 	defer func() {
 		go func() {
+			defer inits.Done()
 			<-waitDone
 			unix.Close(proc.pidfd)
 		}()
@@ -659,6 +661,16 @@ func pollWait(f *os.File, done func(fd int) bool) error {
 	}
 	return rc.Read(func(fd uintptr) bool { return done(int(fd)) })
 }
+
+// inits counts the inits Run has started and not yet reaped.
+var inits sync.WaitGroup
+
+// WaitInits waits until every init started by Run has been reaped. Run
+// returns as soon as the report is complete, while the kernel may still
+// be tearing down the sandbox's namespaces; a program that exits right
+// after Run calls WaitInits last (after writing the report), so that it
+// leaves no process of its own behind for init to reap.
+func WaitInits() { inits.Wait() }
 
 // ErrNotFound is returned when the command does not exist in the sandbox.
 var ErrNotFound = errors.New("command not found")

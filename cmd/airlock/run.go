@@ -83,6 +83,12 @@ const sandboxInitArg = "__sandbox-init"
 
 func (a *app) runCmd() *cobra.Command {
 	c := runcli.Command(a.stdin, a.stdout, a.stderr, []string{sandboxInitArg})
+	// As the root's, but an init the constructor started ahead for this
+	// run ends with the flag error.
+	c.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		sandbox.DiscardPrestart()
+		return usageError{err}
+	})
 	runE := c.RunE
 	c.RunE = func(cmd *cobra.Command, args []string) error {
 		err := runE(cmd, args)

@@ -73,6 +73,9 @@ report goes to stdout. With --output FILE, the command keeps its streams and the
 report goes to FILE. Profiles: strict (default), test, build. See docs/sandbox.md.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// An init started ahead that Run does not take (the checks
+			// below fail) ends with the command.
+			defer sandbox.DiscardPrestart()
 			if len(args) == 0 {
 				return usagef("no command given: usage is airlock run [flags] -- COMMAND [ARGS...]")
 			}
@@ -138,6 +141,9 @@ report goes to FILE. Profiles: strict (default), test, build. See docs/sandbox.m
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			rep, err := sandbox.Run(ctx, cfg)
+			// After the report is written (deferred calls run last to
+			// first): nothing of the run outlives the command.
+			defer sandbox.WaitInits()
 			if err != nil {
 				if errors.Is(err, sandbox.ErrUnavailable) || errors.Is(err, sandbox.ErrNotFound) {
 					return &Exit{Code: ExitUsage, Err: err}

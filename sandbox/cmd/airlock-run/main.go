@@ -30,6 +30,12 @@ func main() {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &runcli.Exit{Code: runcli.ExitUsage, Err: err}
 	})
+	// Whatever path ends the program, an init its constructor started
+	// ahead and no run took does not outlive it.
+	exit := func(code int) {
+		sandbox.DiscardPrestart()
+		os.Exit(code)
+	}
 	// Re-executing itself as the init needs no arguments: the helper is
 	// the init (sandbox.InitHelper finds this binary).
 	root.AddCommand(runcli.Command(os.Stdin, os.Stdout, os.Stderr, nil))
@@ -38,14 +44,14 @@ func main() {
 	var e *runcli.Exit
 	switch {
 	case err == nil:
-		os.Exit(0)
+		exit(0)
 	case errors.As(err, &e):
 		if e.Err != nil {
 			fmt.Fprintln(os.Stderr, "airlock:", e.Err)
 		}
-		os.Exit(e.Code)
+		exit(e.Code)
 	default:
 		fmt.Fprintln(os.Stderr, "airlock:", err)
-		os.Exit(runcli.ExitUsage)
+		exit(runcli.ExitUsage)
 	}
 }
