@@ -385,13 +385,21 @@ func (ws wordSet) has(w string) bool {
 }
 
 func (c *compiled) requirement(f *formula) *requirement {
+	return buildRequirement(f, func(f *formula) []string { return c.pats[f].Literals() })
+}
+
+// buildRequirement turns a formula into a prefilter, given the words each
+// pattern needs: all positive terms' words, one alternative of each
+// pattern-either. A formula with a part that requires nothing (a regex)
+// yields nil, which every file satisfies.
+func buildRequirement(f *formula, words func(*formula) []string) *requirement {
 	switch f.op {
 	case opPattern:
-		return &requirement{words: c.pats[f].Literals()}
+		return &requirement{words: words(f)}
 	case opEither:
 		var g []*requirement
 		for _, s := range f.subs {
-			r := c.requirement(s)
+			r := buildRequirement(s, words)
 			if r == nil {
 				return nil
 			}
@@ -404,7 +412,7 @@ func (c *compiled) requirement(f *formula) *requirement {
 			if t.kind != termPos && t.kind != termInside {
 				continue
 			}
-			if r := c.requirement(t.f); r != nil {
+			if r := buildRequirement(t.f, words); r != nil {
 				out.words = append(out.words, r.words...)
 				out.groups = append(out.groups, r.groups...)
 			}

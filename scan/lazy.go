@@ -12,35 +12,9 @@ import "strings"
 // text's words are among the compiled pattern's literals, so this
 // prefilter never skips a rule the compiled one would run.
 
-// textRequirement is requirement() computed from pattern text.
+// textRequirement is the prefilter computed from pattern text.
 func textRequirement(f *formula) *requirement {
-	switch f.op {
-	case opPattern:
-		return &requirement{words: textWords(f.pattern)}
-	case opEither:
-		var g []*requirement
-		for _, s := range f.subs {
-			r := textRequirement(s)
-			if r == nil {
-				return nil
-			}
-			g = append(g, r)
-		}
-		return &requirement{groups: [][]*requirement{g}}
-	case opAll:
-		out := &requirement{}
-		for _, t := range f.terms {
-			if t.kind != termPos && t.kind != termInside || t.lang != nil {
-				continue
-			}
-			if r := textRequirement(t.f); r != nil {
-				out.words = append(out.words, r.words...)
-				out.groups = append(out.groups, r.groups...)
-			}
-		}
-		return out
-	}
-	return nil
+	return buildRequirement(f, func(f *formula) []string { return textWords(f.pattern) })
 }
 
 // textWords returns the identifiers a pattern's text spells that every
