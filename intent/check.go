@@ -37,6 +37,11 @@ type Input struct {
 	// names it in findings.
 	Run     *RunReport
 	RunPath string
+	// IgnoreMarkers disables `airlock:ignore` markers in the changed
+	// files. The agent hook sets it: the content is the agent's own, and
+	// an agent steered by an injection would otherwise silence the check
+	// by writing the marker next to what it adds.
+	IgnoreMarkers bool
 }
 
 // Outcome is the result of a check together with the analysis behind it.
@@ -65,7 +70,7 @@ event's task does not imply.`,
 		if p.Event.Task == "" {
 			return nil
 		}
-		out, err := Check(ctx, Input{Task: p.Event.Task, Changes: []File{{Path: p.Event.Path, Content: []byte(p.Event.Content)}}})
+		out, err := Check(ctx, Input{Task: p.Event.Task, Changes: []File{{Path: p.Event.Path, Content: []byte(p.Event.Content)}}, IgnoreMarkers: true})
 		if err != nil {
 			return err
 		}
@@ -116,7 +121,9 @@ func Check(ctx context.Context, in Input) (*Outcome, error) {
 			out.Result.Incomplete = append(out.Result.Incomplete, airlock.Skip{Input: f.Path, Check: "intent", Reason: err.Error()})
 			continue
 		}
-		us = inlineIgnored(f.Content, us)
+		if !in.IgnoreMarkers {
+			us = inlineIgnored(f.Content, us)
+		}
 		for _, u := range us {
 			if f.Changed != nil && !f.Changed[u.Line] {
 				addBase(u)
