@@ -47,13 +47,16 @@ var CodeDetector = &airlock.Detector{
 	Doc: `static analysis of written code
 
 Runs the built-in Semgrep-style rules on the file content an agent is about
-to write, plus the hidden-text checks that apply to its kind of file.`,
+to write, plus the hidden-text checks that apply to its kind of file, and
+reports comments the write adds that tell security tools to look away
+(airlock:ignore, nosec, nosemgrep, noqa: S…, eslint-disable security/…).`,
 	Kinds: []airlock.EventKind{airlock.KindCode},
 	Run: func(ctx context.Context, p *airlock.Pass) error {
 		ev := p.Event
 		for _, f := range prompt.ScanFile(ev.Path, []byte(ev.Content)) {
 			p.Report(f)
 		}
+		newSuppressionMarkers(ev, p.Report)
 		lang := ev.Language
 		if lang == "" {
 			lang = scan.LanguageFor(ev.Path)
