@@ -445,3 +445,28 @@ rules:
 		t.Errorf("mixed either: got %v", err)
 	}
 }
+
+// TestEveryWayANodeMatches: f(..., $V, ...) fits a call once per argument;
+// the binding that agrees with pattern-inside must be found even when an
+// earlier argument fits first (as in Semgrep).
+func TestEveryWayANodeMatches(t *testing.T) {
+	rules := mustParse(t, `rules:
+  - id: input-to-call
+    message: m
+    severity: ERROR
+    languages: [python]
+    patterns:
+      - pattern-inside: |
+          $V = input()
+          ...
+      - pattern: subprocess.call(..., $V, ...)
+`)
+	src := []byte("import subprocess\nv = input()\nsubprocess.call(\"ls\", v)\nsubprocess.call(\"ls\", \"-l\")\n")
+	fs, err := New(rules).Scan(context.Background(), "a.py", "", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Location.File.StartLine != 3 {
+		t.Errorf("want one finding on line 3, got %+v", fs)
+	}
+}

@@ -26,6 +26,9 @@ type File struct {
 	witness map[string][]string
 	slab    []Bindings // see matcher.newBinding
 	slabN   int
+	// slabFloor: bindings below it may be held by a recorded match and
+	// are never handed back.
+	slabFloor int
 }
 
 // NewFile indexes a parsed tree.
@@ -176,31 +179,49 @@ func (p *Pattern) find(ctx context.Context, f *File) ([]Match, error) {
 	if r := p.root; r.deep != nil {
 		return p.findDeep(ctx, f)
 	}
-	// One continuation for all candidates: allocating a closure per
-	// candidate node showed up in profiles.
+	// A node can match in several ways (f(..., $V, ...) binds $V to each
+	// argument). As in Semgrep, every way is kept, up to maxWays, so a
+	// later term can pick the one whose bindings agree with it; the
+	// final result keeps one match per range. A recorded way holds its
+	// bindings, so the slab's floor moves above them (see release).
 	var cur *lang.Node
-	var got *Bindings
-	found := false
+	var ways []*Bindings
+	seen := map[string]bool{}
+	var key []byte
 	k := func(b *Bindings) bool {
-		got, found = b, true
-		return true
+		key = key[:0]
+		for x := b; x != nil; x = x.next {
+			key = append(key, x.Name...)
+			key = append(key, 0, byte(x.Start), byte(x.Start>>8), byte(x.Start>>16), byte(x.Start>>24),
+				byte(x.End), byte(x.End>>8), byte(x.End>>16), byte(x.End>>24))
+		}
+		if !seen[string(key)] {
+			seen[string(key)] = true
+			ways = append(ways, b)
+			f.slabFloor = f.slabN
+		}
+		return len(ways) >= maxWays
 	}
 	for _, t := range p.candidates(f) {
 		if !f.within(p.need, t.Start, t.End) {
 			continue
 		}
-		cur, found = t, false
+		cur, ways = t, ways[:0]
+		clear(seen)
 		m.match(p.root, cur, nil, k)
 		if m.err != nil {
 			return nil, m.err
 		}
-		if found {
-			out = append(out, Match{Start: cur.Start, End: cur.End, Binds: got})
+		for _, b := range ways {
+			out = append(out, Match{Start: cur.Start, End: cur.End, Binds: b})
 		}
 	}
 	sortMatches(out)
 	return out, nil
 }
+
+// maxWays bounds the ways one node may match a pattern.
+const maxWays = 8
 
 func sortMatches(ms []Match) {
 	// Candidates come from several kind lists, each in source order. A
@@ -577,7 +598,7 @@ func (m *matcher) bindOne(name string, t *lang.Node, b *Bindings, k cont) bool {
 func (m *matcher) newBinding() *Bindings {
 	f := m.f
 	if f.slabN == len(f.slab) {
-		f.slab, f.slabN = make([]Bindings, 128), 0
+		f.slab, f.slabN, f.slabFloor = make([]Bindings, 128), 0, 0
 	}
 	x := &f.slab[f.slabN]
 	f.slabN++
@@ -585,11 +606,12 @@ func (m *matcher) newBinding() *Bindings {
 }
 
 // release returns the most recent binding to the slab. Matching
-// backtracks in LIFO order and a continuation that returns false keeps
-// nothing, so a failed binding is always the last one handed out.
+// backtracks in LIFO order, so a failed binding is the last one handed
+// out; only find's enumeration keeps bindings from a continuation that
+// returns false, and it raises the floor above what it keeps.
 func (m *matcher) release(x *Bindings) {
 	f := m.f
-	if f.slabN > 0 && x == &f.slab[f.slabN-1] {
+	if f.slabN > f.slabFloor && x == &f.slab[f.slabN-1] {
 		f.slabN--
 	}
 }
