@@ -53,18 +53,16 @@ reports comments the write adds that tell security tools to look away
 	Kinds: []airlock.EventKind{airlock.KindCode},
 	Run: func(ctx context.Context, p *airlock.Pass) error {
 		ev := p.Event
-		for _, f := range prompt.ScanFile(ev.Path, []byte(ev.Content)) {
+		src := []byte(ev.Content)
+		for _, f := range prompt.ScanFile(ev.Path, src) {
 			p.Report(f)
 		}
 		newSuppressionMarkers(ev, p.Report)
-		lang := ev.Language
-		if lang == "" {
-			lang = scan.LanguageFor(ev.Path)
-		}
+		lang := scanLanguage(ev)
 		if lang == "" {
 			return nil // no grammar for this file type: nothing more to run
 		}
-		if len(ev.Content) > source.DefaultMaxSize {
+		if len(src) > source.DefaultMaxSize {
 			// Parsing holds about 200 bytes per source byte; a hook must not
 			// take gigabytes for one generated file. Not scanning it is a
 			// check that did not run, which on_error decides, as scan does
@@ -75,7 +73,7 @@ reports comments the write adds that tell security tools to look away
 		if err != nil {
 			return fmt.Errorf("built-in rules: %w", err)
 		}
-		fs, err := eng.Scan(ctx, ev.Path, lang, []byte(ev.Content))
+		fs, err := eng.Scan(ctx, ev.Path, lang, src)
 		for _, f := range fs {
 			p.Report(f)
 		}
@@ -87,6 +85,14 @@ reports comments the write adds that tell security tools to look away
 		}
 		return err
 	},
+}
+
+// scanLanguage is the grammar a code event's file is scanned with, or "".
+func scanLanguage(ev *airlock.Event) string {
+	if ev.Language != "" {
+		return ev.Language
+	}
+	return scan.LanguageFor(ev.Path)
 }
 
 // Warm starts, in the background, the once-per-process work the events
@@ -101,10 +107,7 @@ func Warm(events []airlock.Event) {
 		if ev.Kind != airlock.KindCode {
 			continue
 		}
-		lang := ev.Language
-		if lang == "" {
-			lang = scan.LanguageFor(ev.Path)
-		}
+		lang := scanLanguage(ev)
 		if lang == "" || len(ev.Content) > source.DefaultMaxSize {
 			continue
 		}

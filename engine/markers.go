@@ -4,24 +4,25 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/internal/lazyre"
 )
 
 // suppressionMarker matches comments that tell security tools to look
 // away: Airlock's own, gosec/bandit's nosec, Semgrep's nosemgrep, ruff's
 // noqa for its bandit (S) rules and eslint-disable of security plugins.
 // Written by an agent, such a comment is how an injected instruction
-// would hide what it adds, so a new one is worth a person's look.
-var suppressionMarker = regexp.MustCompile(`airlock:ignore|#\s*nosec\b|//\s*#?nosec\b|\bnosemgrep\b|\bnoqa:\s*S\d{3}|eslint-disable(?:-next-line|-line)?[^\n]*\bsecurity/`)
+// would hide what it adds, so a new one is worth a person's look. It
+// compiles on first use (lazyre): most hook processes never need it.
+var suppressionMarker = lazyre.New(`airlock:ignore|#\s*nosec\b|//\s*#?nosec\b|\bnosemgrep\b|\bnoqa:\s*S\d{3}|eslint-disable(?:-next-line|-line)?[^\n]*\bsecurity/`)
 
 // newSuppressionMarkers reports the suppression markers a write adds: the
 // markers in the new content beyond those the file on disk already has
 // (an edit keeps the markers a person put there).
 func newSuppressionMarkers(ev *airlock.Event, report func(airlock.Finding)) {
-	locs := suppressionMarker.FindAllStringIndex(ev.Content, -1)
+	locs := suppressionMarker.Re().FindAllStringIndex(ev.Content, -1)
 	if len(locs) == 0 {
 		return
 	}
@@ -31,7 +32,7 @@ func newSuppressionMarkers(ev *airlock.Event, report func(airlock.Finding)) {
 		p = filepath.Join(ev.Cwd, p)
 	}
 	if b, err := os.ReadFile(p); err == nil {
-		old = len(suppressionMarker.FindAllIndex(b, -1))
+		old = len(suppressionMarker.Re().FindAllIndex(b, -1))
 	}
 	if len(locs) <= old {
 		return

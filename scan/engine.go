@@ -62,21 +62,6 @@ func New(rules []*Rule) *Engine {
 // Rules returns the engine's rules.
 func (e *Engine) Rules() []*Rule { return e.rules }
 
-// Compile compiles the rules for one language now and reports the first
-// pattern that does not compile.
-func (e *Engine) Compile(language string) error {
-	l := lang.Lookup(language)
-	if l == nil {
-		return fmt.Errorf("%w %q", errNoLanguage, language)
-	}
-	for _, lr := range e.forLang(l) {
-		if _, err := lr.compiled(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Prepare compiles the rules of a language that src may trigger, as Scan
 // would; a hook calls it early, in the background, to overlap compiling
 // with its other start-up work.

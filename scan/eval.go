@@ -88,14 +88,9 @@ func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l 
 		if t.kind != termMVRegex || len(res) == 0 {
 			continue
 		}
-		re, err := t.re.compiled()
-		if err != nil {
+		if res, err = mvRegex(res, t, src, true); err != nil {
 			return nil, err
 		}
-		res = keep(res, func(m pattern.Match) bool {
-			b, ok := m.Binds.Lookup(t.mv)
-			return !ok || re.MatchString(b.Text(src))
-		})
 	}
 	for i, t := range fm.terms {
 		if i == base || len(res) == 0 {
@@ -142,14 +137,10 @@ func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l 
 		}
 		switch t.kind {
 		case termMVRegex:
-			re, err := t.re.compiled()
-			if err != nil {
+			var err error
+			if res, err = mvRegex(res, t, src, false); err != nil {
 				return nil, err
 			}
-			res = keep(res, func(m pattern.Match) bool {
-				b, ok := m.Binds.Lookup(t.mv)
-				return ok && re.MatchString(b.Text(src))
-			})
 		case termMVCompare:
 			prog, err := t.cmp.program()
 			if err != nil {
@@ -177,6 +168,23 @@ func (c *compiled) evalAll(ctx context.Context, f *pattern.File, fm *formula, l 
 		res = out
 	}
 	return dedupe(res, src, false), nil
+}
+
+// mvRegex keeps the matches whose binding of t's metavariable matches its
+// regex. unbound says what to do with a match that does not bind it yet:
+// keep it (the early pass, before other terms bind it) or drop it.
+func mvRegex(ms []pattern.Match, t term, src []byte, unbound bool) ([]pattern.Match, error) {
+	re, err := t.re.compiled()
+	if err != nil {
+		return nil, err
+	}
+	return keep(ms, func(m pattern.Match) bool {
+		b, ok := m.Binds.Lookup(t.mv)
+		if !ok {
+			return unbound
+		}
+		return re.MatchString(b.Text(src))
+	}), nil
 }
 
 // intersect keeps the matches of a that lie inside a match of b with

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/airlockhq/airlock/scan/lang"
+	"github.com/airlockhq/airlock/source"
 )
 
 //go:embed pystdlib.txt
@@ -54,7 +55,7 @@ type Import struct {
 
 // MaxSize bounds the source accepted for one file: the scanner's limit,
 // since parsing holds about 150 bytes per source byte.
-const MaxSize = 2 << 20
+const MaxSize = source.DefaultMaxSize
 
 // ErrLanguage is returned for files whose language is not handled.
 var ErrLanguage = errors.New("no import reader for this file type")

@@ -1,9 +1,6 @@
 package typosquat
 
-import (
-	"strings"
-	"sync"
-)
+import "sync"
 
 // exactSets holds, per ecosystem, the normalised names of the embedded
 // list, built on first use. Most dependencies an agent touches are
@@ -21,11 +18,8 @@ func Popular(eco, name string) bool {
 	set, ok := exactSets[eco]
 	if !ok {
 		set = map[string]bool{}
-		prefix := eco + "\t"
-		for _, line := range strings.Split(popularTxt, "\n") {
-			if n, ok := strings.CutPrefix(strings.TrimSpace(line), prefix); ok {
-				set[Normalize(eco, n)] = true
-			}
+		for _, n := range embeddedLists()[eco] {
+			set[Normalize(eco, n)] = true
 		}
 		exactSets[eco] = set
 	}

@@ -88,9 +88,13 @@ var (
 	defaultChecker *Checker
 )
 
+// embeddedLists parses the embedded popular names once, for Default and
+// for Popular's exact-name sets.
+var embeddedLists = sync.OnceValue(func() map[string][]string { return ParseList(popularTxt) })
+
 // Default returns the checker over the embedded popular names.
 func Default() *Checker {
-	defaultOnce.Do(func() { defaultChecker = New(ParseList(popularTxt)) })
+	defaultOnce.Do(func() { defaultChecker = New(embeddedLists()) })
 	return defaultChecker
 }
 
