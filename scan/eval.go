@@ -351,18 +351,6 @@ func dedupe(ms []pattern.Match, src []byte, byRange bool) []pattern.Match {
 			out = append(out, m)
 		}
 	}
-	sortByStart(out)
+	pattern.SortMatches(out)
 	return out
-}
-
-// sortByStart orders matches by start, the longer first. A pattern-either
-// concatenates its alternatives' lists, so the input is not nearly sorted
-// and insertion sort went quadratic on busy files.
-func sortByStart(ms []pattern.Match) {
-	slices.SortStableFunc(ms, func(a, b pattern.Match) int {
-		if a.Start != b.Start {
-			return cmp.Compare(a.Start, b.Start)
-		}
-		return cmp.Compare(b.End, a.End)
-	})
 }

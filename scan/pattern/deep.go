@@ -25,16 +25,15 @@ func (p *Pattern) findDeep(ctx context.Context, f *File) ([]Match, error) {
 	if len(ms) == 0 {
 		return nil, nil
 	}
-	// A subtree walk meets nodes in pre-order: by start, the enclosing
-	// node first.
-	sort.SliceStable(ms, func(i, j int) bool { return less(ms[i], ms[j]) })
+	// find returns ms sorted by start, the enclosing node first: the order
+	// in which a subtree walk meets them.
 	var out []Match
 	for _, t := range f.named {
 		if m, ok := firstWithin(ms, t); ok {
 			out = append(out, Match{Start: t.Start, End: t.End, Binds: m.Binds})
 		}
 	}
-	sortMatches(out)
+	SortMatches(out)
 	return out, nil
 }
 

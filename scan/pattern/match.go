@@ -173,7 +173,7 @@ func (p *Pattern) find(ctx context.Context, f *File) ([]Match, error) {
 				}
 			}
 		}
-		sortMatches(out)
+		SortMatches(out)
 		return out, nil
 	}
 	if r := p.root; r.deep != nil {
@@ -216,17 +216,18 @@ func (p *Pattern) find(ctx context.Context, f *File) ([]Match, error) {
 			out = append(out, Match{Start: cur.Start, End: cur.End, Binds: b})
 		}
 	}
-	sortMatches(out)
+	SortMatches(out)
 	return out, nil
 }
 
 // maxWays bounds the ways one node may match a pattern.
 const maxWays = 8
 
-func sortMatches(ms []Match) {
-	// Candidates come from several kind lists, each in source order. A
-	// stable sort keeps equal ranges in candidate order, as the insertion
-	// sort it replaces did, without its quadratic worst case on big files.
+// SortMatches orders matches by start, the longer first, keeping equal
+// ranges in their order. Lists to sort come from several kind lists or
+// pattern-either alternatives, so they are not nearly sorted: insertion
+// sort, used before, went quadratic on big files.
+func SortMatches(ms []Match) {
 	slices.SortStableFunc(ms, func(a, b Match) int {
 		switch {
 		case less(a, b):
