@@ -278,6 +278,26 @@ func isWildcardDep(d manifest.Dep) bool {
 	return false
 }
 
+// newLookalike reports a new package whose name loosely resembles a
+// popular one (two edits away, or carrying it as a word: express-eval)
+// and that the name checks did not already flag. By name alone this
+// resemblance is no signal (about 40% of real packages have it, see eval
+// deps); in a package a few days old it is the combosquatting pattern.
+func (c *Checker) newLookalike(d manifest.Dep, group []manifest.Dep, days int, report func(airlock.Finding)) {
+	if _, ok := c.typosquatOf(d.Ecosystem, d.Name); ok {
+		return
+	}
+	m, ok := c.typosquat().Lookalike(d.Ecosystem, d.Name)
+	if !ok {
+		return
+	}
+	f := finding(d, group, RuleTyposquat, airlock.Medium, airlock.ConfidenceMedium,
+		fmt.Sprintf("%s is %d days old and %s %s (popularity rank %d): new packages named after popular ones are how combosquatting works; check it is the package you meant",
+			d.Name, days, m.Reason, m.Target, m.Rank), "CWE-829")
+	f.Tags = append(f.Tags, "typosquat:"+typosquat.KindNewLookalike)
+	report(f)
+}
+
 // checkRemote asks the registry and the advisory source.
 func (c *Checker) checkRemote(ctx context.Context, d manifest.Dep, group []manifest.Dep, adding bool,
 	report func(airlock.Finding), skip func(check, reason, pkg string)) {
@@ -310,6 +330,11 @@ func (c *Checker) checkRegistry(ctx context.Context, d manifest.Dep, group []man
 		skip(checkRegistry, trimNotChecked(err), pkgString(d))
 		return registry.Unknown
 	}
+	if info.Withdrawn != "" {
+		report(finding(d, group, RuleMalicious, airlock.Critical, airlock.ConfidenceHigh,
+			fmt.Sprintf("%s was taken down for security: %s; registries do this for malware, so remove it and check machines that installed it", d.Name, info.Withdrawn), "CWE-506"))
+		return registry.Found
+	}
 	if info.Package == registry.NotFound {
 		report(finding(d, group, RuleNonexistent, airlock.High, airlock.ConfidenceHigh,
 			fmt.Sprintf("%s does not exist in the %s registry: the name may be hallucinated, and anyone can register it later (slopsquatting); remove it or use the package you meant", d.Name, d.Ecosystem), "CWE-829"))
@@ -322,9 +347,11 @@ func (c *Checker) checkRegistry(ctx context.Context, d manifest.Dep, group []man
 	now := c.opt.Now()
 	if d.Direct || adding {
 		if !info.Created.IsZero() && now.Sub(info.Created) < c.opt.NewAge {
+			days := int(now.Sub(info.Created).Hours() / 24)
 			report(finding(d, group, RuleNewPackage, airlock.Medium, airlock.ConfidenceMedium,
 				fmt.Sprintf("%s was first published %s (%d days ago): new packages are where most malware is found; check its source and maintainer before use",
-					d.Name, info.Created.UTC().Format("2006-01-02"), int(now.Sub(info.Created).Hours()/24)), ""))
+					d.Name, info.Created.UTC().Format("2006-01-02"), days), ""))
+			c.newLookalike(d, group, days, report)
 		}
 		if !info.Published.IsZero() && now.Sub(info.Published) < newVersionAge &&
 			(info.Created.IsZero() || now.Sub(info.Created) >= c.opt.NewAge) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -60,6 +61,11 @@ func testChecker(t *testing.T) *Checker {
 				"fresh":    {Package: registry.Found, Version: registry.Found, Created: testNow.AddDate(0, 0, -3), InstallScripts: []string{"postinstall: node x.js"}},
 				"lodash":   {Package: registry.Found, Version: registry.NotFound, Latest: "4.17.21"},
 				"axios":    {Package: registry.Found, Version: registry.Found, Created: testNow.AddDate(-9, 0, 0), Published: testNow.Add(-5 * time.Hour)},
+				"evil-pkg": {Package: registry.Found, Version: registry.NotFound, Latest: "0.0.1-security", Withdrawn: "the npm registry replaced it with a security holding package (version 0.0.1-security)"},
+				// Named after a popular package: by name alone that is
+				// common (lodash-utils), days old it is combosquatting.
+				"express-eval": {Package: registry.Found, Version: registry.Found, Created: testNow.AddDate(0, 0, -2)},
+				"lodash-utils": {Package: registry.Found, Version: registry.Found, Created: testNow.AddDate(-6, 0, 0)},
 			}, down: map[string]bool{"flaky": true}},
 		},
 		Vulns: fakeVulns{
@@ -92,16 +98,22 @@ func TestCheckPackages(t *testing.T) {
 		{Ecosystem: "npm", Name: "flaky", Version: "1.0.0"},
 		{Ecosystem: "PyPI", Name: "reqeusts", Version: "1.0"},
 		{Ecosystem: "npm", Name: "axios", Version: "1.14.1"},
+		{Ecosystem: "npm", Name: "evil-pkg", Version: "1.0.2"},
+		{Ecosystem: "npm", Name: "express-eval", Version: "1.0.0"},
+		{Ecosystem: "npm", Name: "lodash-utils", Version: "2.0.0"},
 	})
 	want := []row{
 		{"deps.deprecated", "npm/left-pad@1.3.0", "low"},
 		{"deps.install-script", "npm/fresh@1.0.0", "medium"},
+		{"deps.malicious", "npm/evil-pkg@1.0.2", "critical"},
 		{"deps.malicious", "npm/left-pad@1.3.0", "critical"},
 		{"deps.new-package", "npm/axios@1.14.1", "medium"},
+		{"deps.new-package", "npm/express-eval@1.0.0", "medium"},
 		{"deps.new-package", "npm/fresh@1.0.0", "medium"},
 		{"deps.nonexistent", "npm/expresss", "high"},
 		{"deps.nonexistent", "npm/lodash@9.9.9", "high"},
 		{"deps.typosquat", "PyPI/reqeusts@1.0", "high"},
+		{"deps.typosquat", "npm/express-eval@1.0.0", "medium"},
 		{"deps.typosquat", "npm/expresss", "high"},
 		{"deps.vulnerable", "npm/express@4.17.0", "high"},
 	}
@@ -123,6 +135,10 @@ func TestCheckPackages(t *testing.T) {
 	for _, f := range res.Findings {
 		if f.Fingerprint == "" || f.Detector != "deps" || f.Location.Package == nil {
 			t.Errorf("malformed finding %+v", f)
+		}
+		if f.RuleID == RuleTyposquat && f.Location.Package.Name == "express-eval" &&
+			(!strings.Contains(f.Message, "2 days old and carries the name of express") || !slices.Contains(f.Tags, "typosquat:new-lookalike")) {
+			t.Errorf("new look-alike finding: %q %v", f.Message, f.Tags)
 		}
 	}
 }

@@ -53,6 +53,26 @@ type DepsRate struct {
 	// the signals were designed looking at half A only, so half B is a
 	// held-out check.
 	Halves []DepsHalf `json:"halves,omitempty"`
+	// Resemblance counts the names that loosely resemble an embedded
+	// popular name (typosquat.Resembles), flagged or not: on a positive
+	// set it bounds what a check comparing names could reach; on a
+	// negative set it shows how common the same resemblance is among
+	// real packages.
+	Resemblance DepsResemblance `json:"resemblance"`
+	// MissKinds sorts a positive set's misses: "near" and "contains"
+	// resemble a popular name; "series" resemble none but share their
+	// first word with at least two other names of the set (a campaign
+	// or a company's internal names); "one-off" is the rest.
+	MissKinds map[string]int `json:"miss_kinds,omitempty"`
+
+	checkTime time.Duration // in typosquat.Checker.Check alone
+}
+
+// DepsResemblance is how many names of a set resemble a popular name.
+type DepsResemblance struct {
+	Near     int     `json:"near"`     // within two edits
+	Contains int     `json:"contains"` // a popular name is a run of its words
+	Rate     float64 `json:"rate"`     // (near+contains)/total
 }
 
 // DepsHalf is the flag rate on one half of a positive set.
@@ -119,7 +139,7 @@ func Deps(ctx context.Context, opt DepsOptions) (*DepsReport, error) {
 		{"Go", "top_go_packages.json"}, {"RubyGems", "top_rubygems_packages.json"},
 	}
 	var checked int
-	start := time.Now()
+	var spent time.Duration
 	for _, t := range tops {
 		names, err := readTopList(filepath.Join(pk, "top", t.file))
 		if err != nil {
@@ -136,6 +156,7 @@ func Deps(ctx context.Context, opt DepsOptions) (*DepsReport, error) {
 		r.Pass = r.Rate <= 0.005
 		rep.Typosquat = append(rep.Typosquat, r)
 		checked += r.Total
+		spent += r.checkTime
 	}
 	for _, s := range []struct{ eco, file, label string }{
 		{"npm", "npm_compromised_lib.txt", "negative"},
@@ -156,9 +177,10 @@ func Deps(ctx context.Context, opt DepsOptions) (*DepsReport, error) {
 		}
 		rep.Typosquat = append(rep.Typosquat, r)
 		checked += r.Total
+		spent += r.checkTime
 	}
 	if checked > 0 {
-		rep.Timings["typosquat_per_name"] = float64(time.Since(start).Microseconds()) / float64(checked)
+		rep.Timings["typosquat_per_name"] = float64(spent.Nanoseconds()) / 1e3 / float64(checked)
 	}
 	if opt.Exists != nil && opt.Flagged != nil {
 		for _, s := range []struct{ eco, file string }{
@@ -181,6 +203,7 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 	halves := map[string]*DepsHalf{"A": {Half: "A"}, "B": {Half: "B"}}
 	seen := map[string]bool{}
 	var misses []string
+	missKind := map[string]string{}
 	for _, n := range names {
 		if n == "" || seen[n] {
 			continue // the public lists repeat some names
@@ -189,7 +212,16 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 		r.Total++
 		h := halves[HalfOf(n)]
 		h.Total++
+		t0 := time.Now()
 		m, hit := c.Check(eco, n)
+		r.checkTime += time.Since(t0)
+		res := c.Resembles(eco, n)
+		switch res {
+		case typosquat.ResemblesNear:
+			r.Resemblance.Near++
+		case typosquat.ResemblesContains:
+			r.Resemblance.Contains++
+		}
 		if hit {
 			r.Flagged++
 			h.Flagged++
@@ -200,6 +232,27 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 			}
 		} else if label == "positive" {
 			misses = append(misses, n)
+			if res != typosquat.ResemblesNothing {
+				missKind[n] = res.String()
+			}
+		}
+	}
+	if label == "positive" {
+		r.MissKinds = map[string]int{}
+		lead := map[string]int{}
+		for n := range seen {
+			lead[firstWord(eco, n)]++
+		}
+		for _, n := range misses {
+			k := missKind[n]
+			switch {
+			case k != "":
+			case lead[firstWord(eco, n)] >= 3:
+				k = "series"
+			default:
+				k = "one-off"
+			}
+			r.MissKinds[k]++
 		}
 	}
 	// Misses are sampled evenly across the list: the lists are sorted, and
@@ -209,6 +262,7 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 	}
 	if r.Total > 0 {
 		r.Rate = float64(r.Flagged) / float64(r.Total)
+		r.Resemblance.Rate = float64(r.Resemblance.Near+r.Resemblance.Contains) / float64(r.Total)
 	}
 	if label == "positive" {
 		for _, k := range []string{"A", "B"} {
@@ -220,6 +274,19 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 		}
 	}
 	return r
+}
+
+// firstWord is a name's first word, its scope for a scoped name: the
+// family a campaign's or a company's names share (artifact-lab-3-package-…).
+func firstWord(eco, name string) string {
+	n := typosquat.Normalize(eco, name)
+	if scope, _, ok := strings.Cut(strings.TrimPrefix(n, "@"), "/"); ok && strings.HasPrefix(n, "@") {
+		return "@" + scope
+	}
+	if i := strings.IndexAny(n, "-_./"); i > 0 {
+		return n[:i]
+	}
+	return n
 }
 
 func hallucinated(ctx context.Context, opt DepsOptions, eco, path string) (*DepsHallucinated, error) {
@@ -354,6 +421,14 @@ func WriteDepsText(w io.Writer, r *DepsReport) error {
 		fmt.Fprintf(w, "  %-60s %5d/%-5d %6.2f%% %s  target %s  %s\n", t.Set, t.Flagged, t.Total, 100*t.Rate, what, t.Target, status)
 		if len(t.ByKind) > 0 {
 			fmt.Fprintf(w, "    by signal: %s; by severity: %s\n", countList(t.ByKind), countList(t.BySeverity))
+		}
+		if t.Total > 0 {
+			re := t.Resemblance
+			fmt.Fprintf(w, "    resemble a popular name at all: %d/%d %.1f%% (within two edits %d, contain one %d)\n",
+				re.Near+re.Contains, t.Total, 100*re.Rate, re.Near, re.Contains)
+		}
+		if len(t.MissKinds) > 0 {
+			fmt.Fprintf(w, "    misses by kind: %s\n", countList(t.MissKinds))
 		}
 		for _, h := range t.Halves {
 			fmt.Fprintf(w, "    half %s (%s): %d/%d %.2f%%\n", h.Half, map[string]string{"A": "studied", "B": "held out"}[h.Half], h.Flagged, h.Total, 100*h.Rate)

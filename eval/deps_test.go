@@ -16,14 +16,14 @@ func writeDepsData(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"packages/top/top_npm_packages.json":                              `{"packages": ["express", "lodash", "react", "expressive", "left-pad", "lodash"]}`,
+		"packages/top/top_npm_packages.json":                              `{"packages": ["express", "lodash", "react", "react-grid-layout", "left-pad", "lodash"]}`,
 		"packages/top/top_pypi_packages.json":                             `{"packages": ["requests", "numpy", "requests-oauth"]}`,
 		"packages/top/top_go_packages.json":                               `{"packages": ["github.com/stretchr/testify"]}`,
 		"packages/top/top_rubygems_packages.json":                         `{"packages": ["rails"]}`,
 		"packages/datadog-malicious/npm_compromised_lib.txt":              "react\n",
 		"packages/datadog-malicious/pypi_compromised_lib.txt":             "numpy\n",
 		"packages/datadog-malicious/npm_malicious_intent.txt":             "lodahs\nexpresss\ncorp-internal-tool\n",
-		"packages/datadog-malicious/pypi_malicious_intent.txt":            "reqeusts\nnumpyy\n",
+		"packages/datadog-malicious/pypi_malicious_intent.txt":            "reqeusts\nnumpyy\nacme-a\nacme-b\nacme_c\nnumpy-plus\n",
 		"packages/hallucinated/churik5_npm_universal_hallucinations.csv":  "name,count\nmade-up-a,5\nexpress,3\nmade-up-b,1\n",
 		"packages/hallucinated/churik5_pypi_universal_hallucinations.csv": "name,count\nmade-up-py,2\n",
 		"packages/hallucinated/vdb_slopsquatting_go.txt":                  "github.com/made/up\n",
@@ -64,7 +64,7 @@ func TestDepsEval(t *testing.T) {
 		"datadog-malicious/npm_compromised_lib.txt":           {0, 1},
 		"datadog-malicious/pypi_compromised_lib.txt":          {0, 1},
 		"datadog-malicious/npm_malicious_intent.txt":          {2, 3},
-		"datadog-malicious/pypi_malicious_intent.txt":         {2, 2}, // numpyy: a doubled last letter
+		"datadog-malicious/pypi_malicious_intent.txt":         {2, 6}, // numpyy: a doubled last letter
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -94,7 +94,25 @@ func TestDepsEval(t *testing.T) {
 			t.Errorf("npm malicious breakdown: %+v", r)
 		}
 	}
-	for _, s := range []string{"missing but NOT flagged: made-up-b", "NOT CHECKED", "misses: corp-internal-tool", "by signal: typo=2", "held out"} {
+	for _, r := range rep.Typosquat {
+		switch r.Set {
+		case "datadog-malicious/npm_malicious_intent.txt":
+			if r.Resemblance.Near != 2 || r.Resemblance.Contains != 0 || fmt.Sprint(r.MissKinds) != "map[one-off:1]" {
+				t.Errorf("npm malicious resemblance %+v, misses %v", r.Resemblance, r.MissKinds)
+			}
+		case "datadog-malicious/pypi_malicious_intent.txt":
+			// acme-a, acme-b, acme_c share a first word: a series;
+			// numpy-plus contains a popular name but is not flagged.
+			if r.Resemblance.Near != 2 || r.Resemblance.Contains != 1 || fmt.Sprint(r.MissKinds) != "map[contains:1 series:3]" {
+				t.Errorf("PyPI malicious resemblance %+v, misses %v", r.Resemblance, r.MissKinds)
+			}
+		case "top/top_npm_packages.json ranks 4-6 (not embedded)":
+			if r.Resemblance.Contains != 1 || r.Resemblance.Near != 0 || r.MissKinds != nil { // react-grid-layout
+				t.Errorf("npm negative resemblance %+v, misses %v", r.Resemblance, r.MissKinds)
+			}
+		}
+	}
+	for _, s := range []string{"missing but NOT flagged: made-up-b", "resemble a popular name at all: 1/3 33.3% (within two edits 0, contain one 1)", "misses by kind: series=3, contains=1", "NOT CHECKED", "misses: corp-internal-tool", "by signal: typo=2", "held out"} {
 		if !strings.Contains(buf.String(), s) {
 			t.Errorf("text report lacks %q:\n%s", s, buf.String())
 		}

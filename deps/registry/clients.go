@@ -164,8 +164,9 @@ func (n *Npm) Lookup(ctx context.Context, name, version string) (Info, error) {
 	var doc struct {
 		DistTags map[string]string `json:"dist-tags"`
 		Versions map[string]struct {
-			Deprecated any               `json:"deprecated"`
-			Scripts    map[string]string `json:"scripts"`
+			Description string            `json:"description"`
+			Deprecated  any               `json:"deprecated"`
+			Scripts     map[string]string `json:"scripts"`
 		} `json:"versions"`
 		Time map[string]any `json:"time"`
 	}
@@ -179,6 +180,15 @@ func (n *Npm) Lookup(ctx context.Context, name, version string) (Info, error) {
 	if len(doc.Versions) == 0 {
 		if _, gone := doc.Time["unpublished"]; gone {
 			info.Deprecated = "all versions were unpublished"
+		}
+	}
+	// When npm removes malware it publishes a placeholder in its place:
+	// the only version is x.y.z-security, described as a "security
+	// holding package". The versions a lockfile names are gone, so this
+	// is checked before the asked version.
+	if l := info.Latest; strings.HasSuffix(l, "-security") && len(doc.Versions) == 1 {
+		if pv, ok := doc.Versions[l]; ok && (pv.Description == "" || strings.Contains(strings.ToLower(pv.Description), "security holding")) {
+			info.Withdrawn = fmt.Sprintf("the npm registry replaced it with a security holding package (version %s)", l)
 		}
 	}
 	v := version

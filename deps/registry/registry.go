@@ -57,6 +57,10 @@ type Info struct {
 	// InstallScripts lists lifecycle scripts that run on install
 	// (npm preinstall/install/postinstall), as "name: command".
 	InstallScripts []string `json:"install_scripts,omitempty"`
+	// Withdrawn says how the registry took the package down for
+	// security (npm replaces malware with a "security holding package"
+	// at version 0.0.1-security); empty otherwise.
+	Withdrawn string `json:"withdrawn,omitempty"`
 }
 
 // ErrNotChecked wraps every reason a lookup gave no definite answer: no

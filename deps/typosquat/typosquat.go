@@ -43,6 +43,9 @@ const (
 	KindVersion   = "version"   // a version number added: typescript-6.1
 	KindCombo     = "combo"     // two popular names joined: numpy-colorama
 	KindPlural    = "plural"    // a long popular name made plural: coloramas
+	// KindNewLookalike is not a name signal: the deps checker reports it
+	// for a package only days old whose name Lookalike matches.
+	KindNewLookalike = "new-lookalike"
 )
 
 // Match is a popular package a name resembles.
@@ -67,7 +70,7 @@ type entry struct {
 
 type index struct {
 	eco      string
-	exact    map[string]int // normalised name → rank
+	exact    map[string]int // normalised name → entry
 	entries  []entry
 	byLen    map[int][]int // name length → entries
 	single   map[int][]int // one-word names by length → entries
@@ -154,8 +157,8 @@ func New(lists map[string][]string) *Checker {
 			if _, dup := ix.exact[n]; dup || n == "" {
 				continue
 			}
-			ix.exact[n] = i + 1
 			e := len(ix.entries)
+			ix.exact[n] = e
 			ix.entries = append(ix.entries, entry{name: n, orig: orig, rank: i + 1})
 			ix.byLen[len(n)] = append(ix.byLen[len(n)], e)
 			if !strings.ContainsFunc(n, isSepOrAt) {
@@ -201,8 +204,11 @@ func (c *Checker) Popular(eco, name string) (int, bool) {
 	if ix == nil {
 		return 0, false
 	}
-	r, ok := ix.exact[Normalize(eco, name)]
-	return r, ok
+	e, ok := ix.exact[Normalize(eco, name)]
+	if !ok {
+		return 0, false
+	}
+	return ix.entries[e].rank, true
 }
 
 // Size returns how many popular names an ecosystem has.
@@ -321,8 +327,8 @@ func (ix *index) scopeLookalike(n string) (int, string, bool) {
 	best := -1
 	for s := range ix.scopes {
 		if len(s) >= 4 && (damerau1(scope, s) || skeleton(scope) == skeleton(s)) {
-			if r, ok := ix.exact["@"+s+"/"+rest]; ok && (best < 0 || r-1 < best) {
-				best = r - 1
+			if e, ok := ix.exact["@"+s+"/"+rest]; ok && (best < 0 || e < best) {
+				best = e
 			}
 		}
 	}
@@ -629,8 +635,8 @@ func (ix *index) plural(n string) (int, string, bool) {
 	if !ok || len(core) < 7 || strings.HasSuffix(core, "s") {
 		return 0, "", false
 	}
-	if r, ok := ix.exact[core]; ok && !strings.ContainsFunc(core, isSepOrAt) {
-		return r - 1, "the same name made plural", true
+	if e, ok := ix.exact[core]; ok && !strings.ContainsFunc(core, isSepOrAt) {
+		return e, "the same name made plural", true
 	}
 	return 0, "", false
 }
@@ -716,9 +722,9 @@ func (ix *index) flattenedScope(n string) (int, string, bool) {
 			// @types/X is where npm's type definitions live; types-X
 			// borrows that trust (PyPI's types-X is the real convention).
 			if e, ok := ix.exact["@types/"+rest]; ok {
-				return e - 1, "the scoped name written without its scope", true
+				return e, "the scoped name written without its scope", true
 			}
-			if e, ok := ix.coreRank(rest); ok && e < maxAffixRank {
+			if e, ok := ix.coreRank(rest); ok && ix.entries[e].rank <= maxAffixRank {
 				return e, "the name with a types- prefix that imitates @types/", true
 			}
 		}
@@ -801,8 +807,8 @@ func (ix *index) coreRank(core string) (int, bool) {
 	if len(core) < minTypoLen {
 		return 0, false
 	}
-	r, ok := ix.exact[core]
-	return r - 1, ok
+	e, ok := ix.exact[core]
+	return e, ok
 }
 
 func (ix *index) filler(n string) (int, string, bool) {
@@ -828,7 +834,7 @@ func (ix *index) marker(n string) (int, string, bool) {
 		if a.glued && (strings.HasSuffix(a.core, a.word) || strings.HasPrefix(a.core, a.word)) {
 			continue // jsonjs: the marker is already part of the name
 		}
-		if e, ok := ix.coreRank(a.core); ok && e < maxAffixRank && (best < 0 || e < best) {
+		if e, ok := ix.coreRank(a.core); ok && ix.entries[e].rank <= maxAffixRank && (best < 0 || e < best) {
 			best, why = e, "the name with the language marker \""+a.word+"\" added"
 		}
 	}
@@ -851,7 +857,7 @@ func (ix *index) version(n string) (int, string, bool) {
 		return 0, "", false
 	}
 	e, ok := ix.coreRank(core)
-	if !ok || e >= maxAffixRank {
+	if !ok || ix.entries[e].rank > maxAffixRank {
 		return 0, "", false
 	}
 	return e, "the name with a version number added", true
@@ -907,17 +913,18 @@ func (ix *index) combo(n string) (int, string, bool) {
 		return 0, "", false
 	}
 	a, b := ws[0], ws[1]
-	ra, oka := ix.exact[a]
-	rb, okb := ix.exact[b]
-	if !oka || !okb || a == b || len(a) < minTypoLen || len(b) < minTypoLen || ra > maxComboRank || rb > maxComboRank ||
+	ea, oka := ix.exact[a]
+	eb, okb := ix.exact[b]
+	if !oka || !okb || a == b || len(a) < minTypoLen || len(b) < minTypoLen ||
+		ix.entries[ea].rank > maxComboRank || ix.entries[eb].rank > maxComboRank ||
 		ix.family[a] > maxComboFamily || ix.family[b] > maxComboFamily {
 		return 0, "", false
 	}
-	e, other := ra-1, b
-	if rb < ra {
-		e, other = rb-1, a
+	e, other := ea, eb
+	if eb < ea {
+		e, other = eb, ea
 	}
-	return e, "two popular names joined (with " + ix.entries[ix.exact[other]-1].orig + ")", true
+	return e, "two popular names joined (with " + ix.entries[other].orig + ")", true
 }
 
 // maxComboRank limits joins to names popular enough that a package
