@@ -340,6 +340,11 @@ func (c *Checker) checkRegistry(ctx context.Context, d manifest.Dep, group []man
 			fmt.Sprintf("%s does not exist in the %s registry: the name may be hallucinated, and anyone can register it later (slopsquatting); remove it or use the package you meant", d.Name, d.Ecosystem), "CWE-829"))
 		return registry.NotFound
 	}
+	if info.NoVersions != "" {
+		report(finding(d, group, RuleNonexistent, airlock.High, airlock.ConfidenceHigh,
+			fmt.Sprintf("%s cannot be installed from the %s registry: %s (taken down or unpublished); remove it or use the package you meant", d.Name, d.Ecosystem, info.NoVersions), "CWE-829"))
+		return registry.NotFound
+	}
 	if d.Version != "" && info.Version == registry.NotFound {
 		report(finding(d, group, RuleNonexistent, airlock.High, airlock.ConfidenceHigh,
 			fmt.Sprintf("%s has no version %s in the %s registry (latest: %s); use a published version", d.Name, d.Version, d.Ecosystem, orUnknown(info.Latest)), "CWE-829"))

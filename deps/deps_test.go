@@ -65,6 +65,7 @@ func testChecker(t *testing.T) *Checker {
 				// Named after a popular package: by name alone that is
 				// common (lodash-utils), days old it is combosquatting.
 				"express-eval": {Package: registry.Found, Version: registry.Found, Created: testNow.AddDate(0, 0, -2)},
+				"emptied":      {Package: registry.Found, NoVersions: "it has no published versions"},
 				"lodash-utils": {Package: registry.Found, Version: registry.Found, Created: testNow.AddDate(-6, 0, 0)},
 			}, down: map[string]bool{"flaky": true}},
 		},
@@ -101,6 +102,7 @@ func TestCheckPackages(t *testing.T) {
 		{Ecosystem: "npm", Name: "evil-pkg", Version: "1.0.2"},
 		{Ecosystem: "npm", Name: "express-eval", Version: "1.0.0"},
 		{Ecosystem: "npm", Name: "lodash-utils", Version: "2.0.0"},
+		{Ecosystem: "npm", Name: "emptied"},
 	})
 	want := []row{
 		{"deps.deprecated", "npm/left-pad@1.3.0", "low"},
@@ -110,6 +112,7 @@ func TestCheckPackages(t *testing.T) {
 		{"deps.new-package", "npm/axios@1.14.1", "medium"},
 		{"deps.new-package", "npm/express-eval@1.0.0", "medium"},
 		{"deps.new-package", "npm/fresh@1.0.0", "medium"},
+		{"deps.nonexistent", "npm/emptied", "high"},
 		{"deps.nonexistent", "npm/expresss", "high"},
 		{"deps.nonexistent", "npm/lodash@9.9.9", "high"},
 		{"deps.typosquat", "PyPI/reqeusts@1.0", "high"},

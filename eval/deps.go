@@ -13,8 +13,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/deps/typosquat"
 )
 
@@ -33,6 +35,35 @@ type DepsOptions struct {
 	Flagged func(ctx context.Context, eco, name string) bool
 	// Misses is how many unflagged examples to list per positive set.
 	Misses int
+	// AgentPath, when set, runs every deps check on one package name as
+	// an agent's `npm install NAME` would, and returns the rule ids found
+	// with the highest severity, or why the registry could not be asked.
+	// The malicious-name sets are then also measured this way.
+	AgentPath func(ctx context.Context, eco, name string) AgentVerdict
+	// Parallel bounds the concurrent AgentPath calls (default 8).
+	Parallel int
+}
+
+// AgentVerdict is what the deps checks said of one package name.
+type AgentVerdict struct {
+	Rules      []string
+	Severity   airlock.Severity // highest among the findings
+	NotChecked string           // non-empty when a check could not run
+}
+
+// DepsAgentPath is how a malicious-name set fares through every deps
+// check: what an agent adding each name would meet.
+type DepsAgentPath struct {
+	Set        string         `json:"set"`
+	Ecosystem  string         `json:"ecosystem"`
+	Total      int            `json:"total"`
+	Flagged    int            `json:"flagged"`      // at least one finding
+	HighOrMore int            `json:"high_or_more"` // a high or critical finding
+	NotChecked int            `json:"not_checked"`  // some check could not run
+	ByRule     map[string]int `json:"by_rule"`      // names per rule id
+	Reasons    map[string]int `json:"not_checked_reasons,omitempty"`
+	Rate       float64        `json:"rate"`
+	DurationMS int64          `json:"duration_ms"`
 }
 
 // DepsRate is one line of the report: how many of a set were flagged.
@@ -117,6 +148,7 @@ type DepsReport struct {
 	Embedded     map[string]int     `json:"embedded"` // popular names per ecosystem
 	Typosquat    []DepsRate         `json:"typosquat"`
 	Hallucinated []DepsHallucinated `json:"hallucinated,omitempty"`
+	AgentPath    []DepsAgentPath    `json:"agent_path,omitempty"`
 	Timings      map[string]float64 `json:"timings_us"` // per-name check time
 }
 
@@ -181,6 +213,15 @@ func Deps(ctx context.Context, opt DepsOptions) (*DepsReport, error) {
 	}
 	if checked > 0 {
 		rep.Timings["typosquat_per_name"] = float64(spent.Nanoseconds()) / 1e3 / float64(checked)
+	}
+	if opt.AgentPath != nil {
+		for _, s := range []struct{ eco, file string }{{"npm", "npm_malicious_intent.txt"}, {"PyPI", "pypi_malicious_intent.txt"}} {
+			names, err := readLines(filepath.Join(pk, "datadog-malicious", s.file))
+			if err != nil {
+				return nil, err
+			}
+			rep.AgentPath = append(rep.AgentPath, agentPath(ctx, opt, s.eco, "datadog-malicious/"+s.file, names))
+		}
 	}
 	if opt.Exists != nil && opt.Flagged != nil {
 		for _, s := range []struct{ eco, file string }{
@@ -287,6 +328,65 @@ func firstWord(eco, name string) string {
 		return n[:i]
 	}
 	return n
+}
+
+func agentPath(ctx context.Context, opt DepsOptions, eco, set string, names []string) DepsAgentPath {
+	a := DepsAgentPath{Set: set, Ecosystem: eco, ByRule: map[string]int{}, Reasons: map[string]int{}}
+	seen := map[string]bool{}
+	var uniq []string
+	for _, n := range names {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			uniq = append(uniq, n)
+		}
+	}
+	start := time.Now()
+	verdicts := make([]AgentVerdict, len(uniq))
+	par := opt.Parallel
+	if par <= 0 {
+		par = 8
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range par {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				verdicts[i] = opt.AgentPath(ctx, eco, uniq[i])
+			}
+		}()
+	}
+	for i := range uniq {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, v := range verdicts {
+		a.Total++
+		if len(v.Rules) > 0 {
+			a.Flagged++
+		}
+		if len(v.Rules) > 0 && v.Severity >= airlock.High {
+			a.HighOrMore++
+		}
+		for _, r := range v.Rules {
+			a.ByRule[r]++
+		}
+		if v.NotChecked != "" {
+			a.NotChecked++
+			k := v.NotChecked
+			if _, ok := a.Reasons[k]; !ok && len(a.Reasons) >= 5 {
+				k = "other reasons" // reasons that name a URL differ per package
+			}
+			a.Reasons[k]++
+		}
+	}
+	if a.Total > 0 {
+		a.Rate = float64(a.Flagged) / float64(a.Total)
+	}
+	a.DurationMS = time.Since(start).Milliseconds()
+	return a
 }
 
 func hallucinated(ctx context.Context, opt DepsOptions, eco, path string) (*DepsHallucinated, error) {
@@ -459,6 +559,13 @@ func WriteDepsText(w io.Writer, r *DepsReport) error {
 		}
 		for _, n := range h.NotChecked {
 			fmt.Fprintf(w, "  not checked, e.g. %s\n", n)
+		}
+	}
+	for _, a := range r.AgentPath {
+		fmt.Fprintf(w, "agent path, %s (every deps check, as an agent adding each name): %d/%d %.1f%% with a finding, %d high or critical; by rule: %s; %d not fully checked; %d ms\n",
+			a.Set, a.Flagged, a.Total, 100*a.Rate, a.HighOrMore, countList(a.ByRule), a.NotChecked, a.DurationMS)
+		if len(a.Reasons) > 0 {
+			fmt.Fprintf(w, "  not checked: %s\n", countList(a.Reasons))
 		}
 	}
 	for k, v := range r.Timings {

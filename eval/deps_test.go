@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/deps/typosquat"
 )
 
@@ -116,6 +117,45 @@ func TestDepsEval(t *testing.T) {
 		if !strings.Contains(buf.String(), s) {
 			t.Errorf("text report lacks %q:\n%s", s, buf.String())
 		}
+	}
+}
+
+func TestDepsEvalAgentPath(t *testing.T) {
+	data := writeDepsData(t)
+	c := typosquat.New(map[string][]string{"npm": {"express", "lodash", "react"}, "PyPI": {"requests", "numpy"}})
+	rep, err := Deps(context.Background(), DepsOptions{
+		Data: data, Checker: c, Parallel: 2,
+		AgentPath: func(ctx context.Context, eco, name string) AgentVerdict {
+			switch {
+			case eco == "PyPI":
+				return AgentVerdict{NotChecked: "registry: no index"}
+			case name == "corp-internal-tool":
+				return AgentVerdict{Rules: []string{"deps.nonexistent"}, Severity: airlock.High}
+			case name == "lodahs":
+				return AgentVerdict{Rules: []string{"deps.typosquat", "deps.install-script"}, Severity: airlock.Medium}
+			}
+			return AgentVerdict{}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.AgentPath) != 2 {
+		t.Fatalf("agent path sets: %+v", rep.AgentPath)
+	}
+	npm, py := rep.AgentPath[0], rep.AgentPath[1]
+	if npm.Total != 3 || npm.Flagged != 2 || npm.HighOrMore != 1 || npm.ByRule["deps.typosquat"] != 1 || npm.ByRule["deps.nonexistent"] != 1 || npm.NotChecked != 0 {
+		t.Errorf("npm agent path: %+v", npm)
+	}
+	if py.Total != 6 || py.Flagged != 0 || py.NotChecked != 6 || py.Reasons["registry: no index"] != 6 {
+		t.Errorf("PyPI agent path: %+v", py)
+	}
+	var buf bytes.Buffer
+	if err := WriteDepsText(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "agent path, datadog-malicious/npm_malicious_intent.txt (every deps check, as an agent adding each name): 2/3 66.7% with a finding, 1 high or critical") {
+		t.Errorf("text report:\n%s", buf.String())
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -198,6 +199,7 @@ func (a *app) evalDepsCmd() *cobra.Command {
 	var (
 		data, format string
 		misses       int
+		agentPath    bool
 		rf           registryFlags
 	)
 	c := &cobra.Command{
@@ -207,7 +209,9 @@ func (a *app) evalDepsCmd() *cobra.Command {
 are not in the embedded list and on once-hijacked real packages, its flag rate on
 DataDog's malicious package names (with misses listed), and for the LLM-invented
 package names, which exist in the registry and whether every missing one is
-flagged deps.nonexistent. Registry lookups go to the configured registries
+flagged deps.nonexistent. With --agent-path, each malicious name also goes
+through every deps check (registry, advisories, name), as when an agent adds
+it. Registry lookups go to the configured registries
 (--online is on by default here); ecosystems that cannot be asked are counted as
 not checked.`,
 		Example: `  airlock eval deps --data ../shared/data
@@ -248,6 +252,24 @@ not checked.`,
 					return false
 				},
 			}
+			if agentPath {
+				eo.Parallel = rf.parallel
+				eo.AgentPath = func(ctx context.Context, eco, name string) eval.AgentVerdict {
+					res := ck.CheckPackages(ctx, []airlock.Package{{Ecosystem: eco, Name: name}})
+					var v eval.AgentVerdict
+					for _, f := range res.Findings {
+						if !slices.Contains(v.Rules, f.RuleID) {
+							v.Rules = append(v.Rules, f.RuleID)
+						}
+						v.Severity = max(v.Severity, f.Severity)
+					}
+					if len(res.Incomplete) > 0 {
+						s := res.Incomplete[0]
+						v.NotChecked = s.Check + ": " + strings.TrimSuffix(s.Reason, " (1 packages)")
+					}
+					return v
+				}
+			}
 			rep, err := eval.Deps(cmd.Context(), eo)
 			if err != nil {
 				return usagef("%w", err)
@@ -263,6 +285,7 @@ not checked.`,
 	c.Flags().StringVar(&data, "data", "", "evaluation data directory (holds packages/)")
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	c.Flags().IntVar(&misses, "samples", 15, "false positives and misses listed per set")
+	c.Flags().BoolVar(&agentPath, "agent-path", false, "also run every deps check on each malicious name, as an agent adding it would meet them (one registry request per name, cached)")
 	rf.register(c, true)
 	return c
 }

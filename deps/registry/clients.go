@@ -178,9 +178,16 @@ func (n *Npm) Lookup(ctx context.Context, name, version string) (Info, error) {
 		info.Created, _ = time.Parse(time.RFC3339, s)
 	}
 	if len(doc.Versions) == 0 {
+		// The name is taken but nothing can be installed: unpublished
+		// (npm keeps a tombstone) or emptied by the registry or a mirror.
+		info.NoVersions = "it has no published versions"
 		if _, gone := doc.Time["unpublished"]; gone {
-			info.Deprecated = "all versions were unpublished"
+			info.NoVersions = "all its versions were unpublished"
 		}
+		if version != "" {
+			info.Version = NotFound
+		}
+		return info, nil
 	}
 	// When npm removes malware it publishes a placeholder in its place:
 	// the only version is x.y.z-security, described as a "security

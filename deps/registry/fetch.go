@@ -211,6 +211,11 @@ type Cache struct {
 	Now     func() time.Time
 }
 
+// cacheFormat is part of every cache key: raising it when Info gains a
+// field makes older answers, which lack it, misses rather than silently
+// incomplete (v2: Withdrawn, NoVersions).
+const cacheFormat = "v2"
+
 type cached struct {
 	Key     string    `json:"key"`
 	Fetched time.Time `json:"fetched"`
@@ -230,7 +235,7 @@ type cachedClient struct {
 }
 
 func (cc *cachedClient) Lookup(ctx context.Context, name, version string) (Info, error) {
-	key := cc.eco + "\x00" + name + "\x00" + version
+	key := cacheFormat + "\x00" + cc.eco + "\x00" + name + "\x00" + version
 	sum := sha256.Sum256([]byte(key))
 	h := hex.EncodeToString(sum[:])
 	path := filepath.Join(cc.k.Dir, "registry", h[:2], h+".json")

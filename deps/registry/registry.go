@@ -61,6 +61,9 @@ type Info struct {
 	// security (npm replaces malware with a "security holding package"
 	// at version 0.0.1-security); empty otherwise.
 	Withdrawn string `json:"withdrawn,omitempty"`
+	// NoVersions says why a package that exists has nothing to install
+	// (every version unpublished or removed); empty otherwise.
+	NoVersions string `json:"no_versions,omitempty"`
 }
 
 // ErrNotChecked wraps every reason a lookup gave no definite answer: no
