@@ -332,7 +332,7 @@ func (c *Checker) checkRegistry(ctx context.Context, d manifest.Dep, group []man
 	}
 	if info.Withdrawn != "" {
 		report(finding(d, group, RuleMalicious, airlock.Critical, airlock.ConfidenceHigh,
-			fmt.Sprintf("%s was taken down for security: %s; registries do this for malware, so remove it and check machines that installed it", d.Name, info.Withdrawn), "CWE-506"))
+			fmt.Sprintf("%s was taken down for security: %s; registries do this to malware and name squats, so remove it and check machines that installed it", d.Name, info.Withdrawn), "CWE-506"))
 		return registry.Found
 	}
 	if info.Package == registry.NotFound {

@@ -55,6 +55,7 @@ type AgentVerdict struct {
 // check: what an agent adding each name would meet.
 type DepsAgentPath struct {
 	Set        string         `json:"set"`
+	Label      string         `json:"label"` // "positive" (malicious) or "negative" (real)
 	Ecosystem  string         `json:"ecosystem"`
 	Total      int            `json:"total"`
 	Flagged    int            `json:"flagged"`      // at least one finding
@@ -220,7 +221,20 @@ func Deps(ctx context.Context, opt DepsOptions) (*DepsReport, error) {
 			if err != nil {
 				return nil, err
 			}
-			rep.AgentPath = append(rep.AgentPath, agentPath(ctx, opt, s.eco, "datadog-malicious/"+s.file, names))
+			a := agentPath(ctx, opt, s.eco, "datadog-malicious/"+s.file, names)
+			a.Label = "positive"
+			rep.AgentPath = append(rep.AgentPath, a)
+		}
+		// The same checks on real packages: what share an agent would be
+		// stopped on (high or critical) for no reason.
+		names, err := readTopList(filepath.Join(pk, "top", "top_npm_packages.json"))
+		if err != nil {
+			return nil, err
+		}
+		if n := c.Size("npm"); n < len(names) {
+			a := agentPath(ctx, opt, "npm", fmt.Sprintf("top/top_npm_packages.json ranks %d-%d (not embedded)", n+1, len(names)), names[n:])
+			a.Label = "negative"
+			rep.AgentPath = append(rep.AgentPath, a)
 		}
 	}
 	if opt.Exists != nil && opt.Flagged != nil {

@@ -140,10 +140,13 @@ func TestDepsEvalAgentPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.AgentPath) != 2 {
+	if len(rep.AgentPath) != 3 {
 		t.Fatalf("agent path sets: %+v", rep.AgentPath)
 	}
-	npm, py := rep.AgentPath[0], rep.AgentPath[1]
+	npm, py, real := rep.AgentPath[0], rep.AgentPath[1], rep.AgentPath[2]
+	if real.Label != "negative" || real.Total != 3 || real.Flagged != 0 || npm.Label != "positive" {
+		t.Errorf("real packages through the agent path: %+v", real)
+	}
 	if npm.Total != 3 || npm.Flagged != 2 || npm.HighOrMore != 1 || npm.ByRule["deps.typosquat"] != 1 || npm.ByRule["deps.nonexistent"] != 1 || npm.NotChecked != 0 {
 		t.Errorf("npm agent path: %+v", npm)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -143,6 +144,10 @@ func semverLess(a, b string) bool {
 	return err == nil && c < 0
 }
 
+// securityHolding matches the versions of npm's placeholder for a package
+// it took down (0.0.1-security, 0.0.1-security.3).
+var securityHolding = regexp.MustCompile(`^0\.0\.1-security(\.\d+)?$`)
+
 // Npm speaks the npm registry API (GET /NAME returns the packument).
 type Npm struct {
 	Base string
@@ -163,10 +168,12 @@ func (n *Npm) Lookup(ctx context.Context, name, version string) (Info, error) {
 	}
 	var doc struct {
 		DistTags map[string]string `json:"dist-tags"`
+		// Old packuments hold whatever their publishers wrote: typed
+		// loosely so one odd version cannot make the package unreadable.
 		Versions map[string]struct {
-			Description string            `json:"description"`
-			Deprecated  any               `json:"deprecated"`
-			Scripts     map[string]string `json:"scripts"`
+			Description any             `json:"description"`
+			Deprecated  any             `json:"deprecated"`
+			Scripts     json.RawMessage `json:"scripts"`
 		} `json:"versions"`
 		Time map[string]any `json:"time"`
 	}
@@ -193,9 +200,16 @@ func (n *Npm) Lookup(ctx context.Context, name, version string) (Info, error) {
 	// the only version is x.y.z-security, described as a "security
 	// holding package". The versions a lockfile names are gone, so this
 	// is checked before the asked version.
-	if l := info.Latest; strings.HasSuffix(l, "-security") && len(doc.Versions) == 1 {
-		if pv, ok := doc.Versions[l]; ok && (pv.Description == "" || strings.Contains(strings.ToLower(pv.Description), "security holding")) {
-			info.Withdrawn = fmt.Sprintf("the npm registry replaced it with a security holding package (version %s)", l)
+	if holding := len(doc.Versions) > 0; holding {
+		for v, pv := range doc.Versions {
+			desc, _ := pv.Description.(string)
+			if !securityHolding.MatchString(v) || !(desc == "" || strings.Contains(strings.ToLower(desc), "security holding")) {
+				holding = false
+				break
+			}
+		}
+		if holding {
+			info.Withdrawn = fmt.Sprintf("the npm registry replaced it with a security holding package (version %s)", info.Latest)
 		}
 	}
 	v := version
@@ -214,8 +228,10 @@ func (n *Npm) Lookup(ctx context.Context, name, version string) (Info, error) {
 	if d, ok := ver.Deprecated.(string); ok && d != "" {
 		info.Deprecated = d
 	}
+	var scripts map[string]any
+	json.Unmarshal(ver.Scripts, &scripts) // not an object: no scripts npm would run
 	for _, s := range []string{"preinstall", "install", "postinstall"} {
-		if cmd := ver.Scripts[s]; cmd != "" {
+		if cmd, _ := scripts[s].(string); cmd != "" {
 			info.InstallScripts = append(info.InstallScripts, s+": "+clip(cmd, 120))
 		}
 	}

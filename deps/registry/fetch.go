@@ -213,8 +213,8 @@ type Cache struct {
 
 // cacheFormat is part of every cache key: raising it when Info gains a
 // field makes older answers, which lack it, misses rather than silently
-// incomplete (v2: Withdrawn, NoVersions).
-const cacheFormat = "v2"
+// incomplete (v2: Withdrawn, NoVersions; v3: every npm holding version).
+const cacheFormat = "v3"
 
 type cached struct {
 	Key     string    `json:"key"`
