@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
+	"github.com/airlockhq/airlock/deps/manifest"
 	"github.com/airlockhq/airlock/deps/osv"
 	"github.com/airlockhq/airlock/deps/registry"
 )
@@ -31,6 +33,14 @@ type Setup struct {
 	// Env is where registry configuration is read (default: the real
 	// environment, home and working directory).
 	Env *registry.Env
+	// Lazy defers reading the registry configuration (which may run
+	// `go env` and `npm config`) to the first lookup the cache cannot
+	// answer, so a process that checks no package, or only cached ones,
+	// never pays for it: hooks.
+	Lazy bool
+	// OfflineReason replaces "offline" in the reason a package was not
+	// checked, to say how to go online.
+	OfflineReason string
 }
 
 // DefaultCacheDir is the user cache directory's airlock folder.
@@ -75,23 +85,68 @@ func Configure(ctx context.Context, s Setup) (Options, error) {
 		env.Home, _ = os.UserHomeDir()
 		env.Dir, _ = os.Getwd()
 	}
-	cache := &registry.Cache{Dir: s.CacheDir, TTL: s.CacheTTL, NotFoundTTL: s.CacheTTL / 10, Offline: !s.Online}
-	found, missing := registry.Discover(ctx, env, over)
+	cache := &registry.Cache{Dir: s.CacheDir, TTL: s.CacheTTL, NotFoundTTL: s.CacheTTL / 10, Offline: !s.Online, OfflineReason: s.OfflineReason}
 	f := registry.NewFetcher(s.Parallel)
 	if s.Timeout > 0 {
 		f.Timeout = s.Timeout
 	}
-	opt := Options{Registries: map[string]registry.Client{}, RegistryMissing: missing, Parallel: s.Parallel}
-	for eco, src := range found {
-		cl, err := registry.NewClient(eco, src, f)
-		if err != nil {
-			missing[eco] = err.Error()
-			continue
+	discover := func(ctx context.Context) (map[string]registry.Client, map[string]string) {
+		found, missing := registry.Discover(ctx, env, over)
+		clients := map[string]registry.Client{}
+		for eco, src := range found {
+			cl, err := registry.NewClient(eco, src, f)
+			if err != nil {
+				missing[eco] = err.Error()
+				continue
+			}
+			clients[eco] = cl
 		}
-		opt.Registries[eco] = cache.Wrap(eco, cl)
+		return clients, missing
+	}
+	opt := Options{Registries: map[string]registry.Client{}, RegistryMissing: map[string]string{}, Parallel: s.Parallel}
+	if s.Lazy {
+		l := &lazyRegistries{discover: discover}
+		for _, eco := range allEcosystems {
+			opt.Registries[eco] = cache.Wrap(eco, &lazyClient{eco: eco, l: l})
+		}
+	} else {
+		clients, missing := discover(ctx)
+		opt.RegistryMissing = missing
+		for eco, cl := range clients {
+			opt.Registries[eco] = cache.Wrap(eco, cl)
+		}
 	}
 	opt.Vulns, opt.VulnsOff = OpenVulns(s.CacheDir, s.MaxDBAge)
 	return opt, nil
+}
+
+var allEcosystems = []string{manifest.Go, manifest.Npm, manifest.PyPI, manifest.Crates, manifest.Maven, manifest.RubyGems, manifest.Packagist}
+
+// lazyRegistries reads the registry configuration once, on first need.
+type lazyRegistries struct {
+	once     sync.Once
+	discover func(context.Context) (map[string]registry.Client, map[string]string)
+	clients  map[string]registry.Client
+	missing  map[string]string
+}
+
+// lazyClient is one ecosystem's registry, found on its first lookup.
+type lazyClient struct {
+	eco string
+	l   *lazyRegistries
+}
+
+func (c *lazyClient) Lookup(ctx context.Context, name, version string) (registry.Info, error) {
+	c.l.once.Do(func() { c.l.clients, c.l.missing = c.l.discover(ctx) })
+	cl := c.l.clients[c.eco]
+	if cl == nil {
+		why := c.l.missing[c.eco]
+		if why == "" {
+			why = "no registry configured for " + c.eco
+		}
+		return registry.Info{}, fmt.Errorf("%s: %w", why, registry.ErrNotChecked)
+	}
+	return cl.Lookup(ctx, name, version)
 }
 
 // OpenVulns opens the local OSV database under cacheDir, or says why there

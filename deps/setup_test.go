@@ -3,7 +3,12 @@ package deps
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,5 +50,61 @@ func TestConfigure(t *testing.T) {
 	}
 	if _, err := Configure(context.Background(), Setup{CacheDir: dir, Env: env, Overrides: map[string]string{"cobol": "x"}}); err == nil {
 		t.Error("want an error for an unknown ecosystem")
+	}
+}
+
+func TestConfigureLazy(t *testing.T) {
+	dir := t.TempDir()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/left-pad" {
+			fmt.Fprint(w, `{"dist-tags":{"latest":"1.3.0"},"versions":{"1.3.0":{}}}`)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	var commands atomic.Int32
+	env := &registry.Env{
+		Getenv:        func(k string) string { return map[string]string{"NPM_CONFIG_REGISTRY": srv.URL + "/"}[k] },
+		Home:          dir,
+		SystemPipConf: filepath.Join(dir, "none"),
+		Command: func(context.Context, string, ...string) (string, error) {
+			commands.Add(1)
+			return "", errors.New("not in tests")
+		},
+	}
+	ctx := context.Background()
+	// Offline: a miss says how to go online, and configuration is never read.
+	off, err := Configure(ctx, Setup{CacheDir: dir, Env: env, Lazy: true, OfflineReason: "hooks check offline"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := off.Registries["npm"].Lookup(ctx, "left-pad", ""); err == nil || !strings.Contains(err.Error(), "hooks check offline and not in the registry cache") {
+		t.Errorf("offline miss: %v", err)
+	}
+	if commands.Load() != 0 {
+		t.Errorf("configuration read %d times by an offline lazy setup", commands.Load())
+	}
+	on, err := Configure(ctx, Setup{CacheDir: dir, Env: env, Lazy: true, Online: true})
+	if err != nil || commands.Load() != 0 {
+		t.Fatalf("Configure read the configuration eagerly (%d commands): %v", commands.Load(), err)
+	}
+	info, err := on.Registries["npm"].Lookup(ctx, "left-pad", "")
+	if err != nil || info.Package != registry.Found {
+		t.Fatalf("online lookup: %+v %v", info, err)
+	}
+	if _, err := on.Registries["PyPI"].Lookup(ctx, "requests", ""); !errors.Is(err, registry.ErrNotChecked) || !strings.Contains(err.Error(), "no pip index-url configured") {
+		t.Errorf("unconfigured ecosystem: %v", err)
+	}
+	n := commands.Load() // `go env GOPROXY`, once
+	if _, err := on.Registries["Go"].Lookup(ctx, "example.com/m", ""); !errors.Is(err, registry.ErrNotChecked) {
+		t.Errorf("Go without GOPROXY: %v", err)
+	}
+	if commands.Load() != n || n != 1 {
+		t.Errorf("configuration read %d times, want once", commands.Load())
+	}
+	// Now cached: the offline setup answers without the network.
+	if info, err := off.Registries["npm"].Lookup(ctx, "left-pad", ""); err != nil || info.Package != registry.Found {
+		t.Errorf("cached answer offline: %+v %v", info, err)
 	}
 }

@@ -26,6 +26,9 @@ import (
 type hookFlags struct {
 	policy, audit string
 	budget        time.Duration
+	online        bool
+	cacheDir      string
+	regTimeout    time.Duration
 }
 
 func (a *app) hookCmd() *cobra.Command {
@@ -43,6 +46,9 @@ unreadable payload exits 2 (which blocks in Claude Code and Codex).`,
 	cmd.PersistentFlags().StringVar(&f.policy, "policy", "", "project policy file (default: .airlock/policy.yaml above the agent's cwd)")
 	cmd.PersistentFlags().StringVar(&f.audit, "audit", "", "audit log (default: $AIRLOCK_AUDIT or .airlock/audit.db in the project)")
 	cmd.PersistentFlags().DurationVar(&f.budget, "budget", engine.DefaultBudget, "time the detectors get per action before the policy's on_error applies")
+	cmd.PersistentFlags().BoolVar(&f.online, "online", false, "ask package registries about packages the registry cache cannot answer (installs, manifest edits, imports in new code): catches hallucinated and taken-down packages; adds a request per new package")
+	cmd.PersistentFlags().StringVar(&f.cacheDir, "cache-dir", "", "registry cache and OSV database (default: the user cache directory's airlock folder, as airlock deps)")
+	cmd.PersistentFlags().DurationVar(&f.regTimeout, "registry-timeout", time.Second, "timeout per registry request attempt with --online")
 	for _, agent := range []string{"claude-code", "codex", "cursor"} {
 		agent := agent
 		cmd.AddCommand(&cobra.Command{
@@ -140,7 +146,8 @@ func (a *app) decideHook(ctx context.Context, h *hookReply, f *hookFlags) (airlo
 	}
 	defer log.Close()
 	eng := &engine.Engine{
-		Detectors: append(engine.Detectors(), engine.DepsDetector(offlineDeps("hooks check offline; run `airlock deps --online` for registry checks"))),
+		Detectors: append(engine.Detectors(), engine.DepsDetector(inlineDeps(ctx, f.online, f.cacheDir, f.regTimeout,
+			"hooks check offline (airlock hook --online asks the registries)"))),
 		Policy:    pol,
 		Recorder:  &audit.Recorder{Log: log, Options: audit.Options{Mode: string(pol.Mode())}},
 		Budget:    f.budget,

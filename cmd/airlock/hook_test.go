@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -60,7 +64,7 @@ func project(t *testing.T, policy string) (dir string, env []string) {
 	return dir, env
 }
 
-func hook(t *testing.T, env []string, agent string, payload any) (code int, stdout, stderr string) {
+func hook(t *testing.T, env []string, agent string, payload any, flags ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var in []byte
 	switch p := payload.(type) {
@@ -69,7 +73,7 @@ func hook(t *testing.T, env []string, agent string, payload any) (code int, stdo
 	default:
 		in, _ = json.Marshal(p)
 	}
-	cmd := exec.Command(airlockBinary(t), "hook", agent)
+	cmd := exec.Command(airlockBinary(t), append(append([]string{"hook"}, flags...), agent)...)
 	cmd.Env = env
 	cmd.Stdin = bytes.NewReader(in)
 	var out, errb bytes.Buffer
@@ -158,6 +162,62 @@ func TestHookClaudeCodeEndToEnd(t *testing.T) {
 	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("audit verify: %v\n%s", err, out)
+	}
+}
+
+// TestHookOnline drives `airlock hook --online` against a loopback npm
+// registry: an invented package and one npm took down are stopped before
+// the install runs; offline the same install is only not checked.
+func TestHookOnline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		switch r.URL.Path {
+		case "/arbitrum":
+			fmt.Fprint(w, `{"name":"arbitrum","dist-tags":{"latest":"0.0.1-security.1"},"versions":{"0.0.1-security.1":{"description":"security holding package"}}}`)
+		case "/left-pad":
+			fmt.Fprint(w, `{"dist-tags":{"latest":"1.3.0"},"time":{"created":"2016-03-01T00:00:00Z","1.3.0":"2018-04-01T00:00:00Z"},"versions":{"1.3.0":{}}}`)
+		default:
+			http.Error(w, `{"error":"Not found"}`, http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	dir, env := project(t, "mode: enforce\n")
+	env = append(env, "NPM_CONFIG_REGISTRY="+srv.URL+"/")
+	bash := func(cmd string) map[string]any {
+		return map[string]any{"session_id": "s", "cwd": dir, "hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": map[string]any{"command": cmd}}
+	}
+	stopped := func(r ccReply) bool {
+		d := r.HookSpecificOutput.PermissionDecision
+		return d == "deny" || d == "ask"
+	}
+	for _, tc := range []struct {
+		cmd, want string
+	}{
+		{"npm install made-up-widget-lib", "does not exist in the npm registry"},
+		{"npm install arbitrum", "security holding package"},
+	} {
+		_, out, errs := hook(t, env, "claude-code", bash(tc.cmd))
+		if r := parseCC(t, out); stopped(r) || strings.Contains(out, tc.want) {
+			t.Errorf("offline %s: %q %s", tc.cmd, out, errs)
+		}
+		code, out, errs := hook(t, env, "claude-code", bash(tc.cmd), "--online")
+		r := parseCC(t, out)
+		if code != 0 || !stopped(r) || !strings.Contains(r.HookSpecificOutput.PermissionDecisionReason, tc.want) {
+			t.Errorf("online %s: exit %d, reply %q, stderr %s", tc.cmd, code, out, errs)
+		}
+	}
+	if _, out, _ := hook(t, env, "claude-code", bash("npm install left-pad@1.3.0"), "--online"); stopped(parseCC(t, out)) {
+		t.Errorf("an established package was stopped: %q", out)
+	}
+	// Answers are cached: offline hooks now know the invented package.
+	n := hits.Load()
+	_, out, _ := hook(t, env, "claude-code", bash("npm install made-up-widget-lib"))
+	if !stopped(parseCC(t, out)) || hits.Load() != n {
+		t.Errorf("cached answer not used offline (%d new requests): %q", hits.Load()-n, out)
 	}
 }
 

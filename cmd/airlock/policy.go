@@ -167,7 +167,7 @@ Exit codes: 0 allow, 1 ask or deny, 2 usage or policy error.`,
 			if len(in.Findings) == 0 && !noAnalyze {
 				// Run the same detectors a hook would (offline), so the
 				// explanation covers code, prompts and dependencies too.
-				e := &engine.Engine{Detectors: append(engine.Detectors(), engine.DepsDetector(offlineDeps("policy explain checks offline"))), Policy: p}
+				e := &engine.Engine{Detectors: append(engine.Detectors(), engine.DepsDetector(inlineDeps(cmd.Context(), false, "", 0, "policy explain checks offline"))), Policy: p}
 				out, err := e.Check(cmd.Context(), in.Event)
 				if err != nil {
 					return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -65,15 +66,18 @@ func findProjectPolicy(cwd string) string {
 	}
 }
 
-// offlineDeps is the dependency checker used inline (hooks, policy
-// explain): typosquats, pinning and the local OSV database, without
-// registry discovery, which runs `npm config` and `go env` and must not
-// sit on an agent's every action. `airlock deps --online` asks the
-// registries. why is the reason reported for the registry checks.
-func offlineDeps(why string) *deps.Checker {
-	opt := deps.Options{RegistryOff: why}
-	if dir, err := deps.DefaultCacheDir(); err == nil {
-		opt.Vulns, opt.VulnsOff = deps.OpenVulns(dir, 7*24*time.Hour)
+// inlineDeps is the dependency checker used inline (hooks, policy
+// explain): typosquats, pinning, the local OSV database and the registry
+// cache. Registry configuration (which runs `npm config` and `go env`) is
+// read only when a package is missing from the cache and online is set,
+// so it never sits on an agent's every action. why is the reason
+// reported for a package the cache cannot answer offline.
+func inlineDeps(ctx context.Context, online bool, cacheDir string, timeout time.Duration, why string) *deps.Checker {
+	opt, err := deps.Configure(ctx, deps.Setup{CacheDir: cacheDir, Online: online, Lazy: true, Timeout: timeout, OfflineReason: why})
+	if err != nil {
+		// No cache directory: the name checks still run, and the
+		// registry and advisory checks say why they did not.
+		return deps.New(deps.Options{RegistryOff: why + ": " + err.Error(), VulnsOff: err.Error()})
 	}
 	return deps.New(opt)
 }

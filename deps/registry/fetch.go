@@ -208,6 +208,8 @@ type Cache struct {
 	TTL, NotFoundTTL time.Duration
 	// Offline makes the cache the only source: a miss is "not checked".
 	Offline bool
+	// OfflineReason is said of a miss when Offline (default "offline").
+	OfflineReason string
 	Now     func() time.Time
 }
 
@@ -256,7 +258,11 @@ func (cc *cachedClient) Lookup(ctx context.Context, name, version string) (Info,
 		}
 	}
 	if cc.k.Offline || cc.c == nil {
-		return Info{}, fmt.Errorf("offline and not in the registry cache: %w", ErrNotChecked)
+		why := cc.k.OfflineReason
+		if why == "" {
+			why = "offline"
+		}
+		return Info{}, fmt.Errorf("%s and not in the registry cache: %w", why, ErrNotChecked)
 	}
 	info, err := cc.c.Lookup(ctx, name, version)
 	if err != nil {
