@@ -148,9 +148,9 @@ func (a *app) decideHook(ctx context.Context, h *hookReply, f *hookFlags) (airlo
 	eng := &engine.Engine{
 		Detectors: append(engine.Detectors(), engine.DepsDetector(inlineDeps(ctx, f.online, f.cacheDir, f.regTimeout,
 			"hooks check offline (airlock hook --online asks the registries)"))),
-		Policy:    pol,
-		Recorder:  &audit.Recorder{Log: log, Options: audit.Options{Mode: string(pol.Mode())}},
-		Budget:    f.budget,
+		Policy:   pol,
+		Recorder: &audit.Recorder{Log: log, Options: audit.Options{Mode: string(pol.Mode())}},
+		Budget:   f.budget,
 	}
 	if h.decodeErr != nil {
 		// The payload parsed but the action could not be interpreted (an

@@ -210,7 +210,7 @@ type Cache struct {
 	Offline bool
 	// OfflineReason is said of a miss when Offline (default "offline").
 	OfflineReason string
-	Now     func() time.Time
+	Now           func() time.Time
 }
 
 // cacheFormat is part of every cache key: raising it when Info gains a
