@@ -296,6 +296,17 @@ func TestInitAndGitPreCommit(t *testing.T) {
 	if out, code := run("git", "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "good"); code != 0 {
 		t.Errorf("clean commit stopped: %d %s", code, out)
 	}
+	// --online replaces the registered hooks, and init without it puts
+	// them back: never both.
+	settings := func() string { b, _ := os.ReadFile(filepath.Join(dir, ".claude", "settings.json")); return string(b) }
+	run(bin, "init", "--agent", "claude-code", "--online", "--command", bin)
+	if s := settings(); strings.Count(s, "hook --online claude-code") != 3 || strings.Contains(s, bin+" hook claude-code") {
+		t.Errorf("after init --online: %s", s)
+	}
+	run(bin, "init", "--agent", "claude-code", "--command", bin)
+	if s := settings(); strings.Contains(s, "--online") || strings.Count(s, bin+" hook claude-code") != 3 {
+		t.Errorf("after init without --online: %s", s)
+	}
 	if out, code := run(bin, "init", "--uninstall", "--agent", "claude-code", "--git", "--command", bin); code != 0 {
 		t.Fatal(out)
 	}

@@ -24,6 +24,7 @@ type initFlags struct {
 	uninstall bool
 	command   string
 	dir       string
+	online    bool
 }
 
 func (a *app) initCmd() *cobra.Command {
@@ -40,6 +41,7 @@ removes what init added and restores backed-up git hooks.`,
 		Example: `  airlock init --agent claude-code
   airlock init --agent codex --agent cursor --git
   airlock init --agent claude-code --scope user
+  airlock init --agent claude-code --online
   airlock init --uninstall --agent claude-code --git`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return a.runInit(contextOf(c), &f) },
@@ -52,6 +54,7 @@ removes what init added and restores backed-up git hooks.`,
 	fl.BoolVar(&f.uninstall, "uninstall", false, "remove what init added")
 	fl.StringVar(&f.command, "command", "", "how hooks call Airlock (default: \"airlock\" when it is on PATH, else this binary's absolute path)")
 	fl.StringVarP(&f.dir, "dir", "C", ".", "project directory")
+	fl.BoolVar(&f.online, "online", false, "register hooks that ask package registries about new packages (airlock hook --online); init without it switches them back")
 	return cmd
 }
 
@@ -94,7 +97,16 @@ func (a *app) runInit(ctx context.Context, f *initFlags) error {
 		if f.uninstall {
 			changed, err = install.Unhooks(path, bin+" hook")
 		} else {
-			changed, err = install.Hooks(path, ag, bin+" hook "+name)
+			// One variant per agent: switching --online replaces the other.
+			hook, other := bin+" hook "+name, bin+" hook --online "+name
+			if f.online {
+				hook, other = other, hook
+			}
+			var removed bool
+			if removed, err = install.Unhooks(path, other); err == nil {
+				changed, err = install.Hooks(path, ag, hook)
+				changed = changed || removed
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
