@@ -9,20 +9,19 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/airlockhq/airlock/deps/internal/pyname"
 )
 
 var (
 	yamlLineRe = regexp.MustCompile(`line (\d+)`)
 	// pep508Name is a distribution name at the start of a requirement.
 	pep508Name = regexp.MustCompile(`^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$`)
-	pyNormRe   = regexp.MustCompile(`[-_.]+`)
 )
 
 // NormalizePyPI returns the PEP 503 normalised form of a distribution
 // name: lower case, runs of -_. folded to one dash.
-func NormalizePyPI(name string) string {
-	return pyNormRe.ReplaceAllString(strings.ToLower(name), "-")
-}
+func NormalizePyPI(name string) string { return pyname.Normalize(name) }
 
 // parsePEP508 reads one requirement such as `requests[socks]>=2.8; python_version<"3.8"`.
 func parsePEP508(req string) (Dep, error) {

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/google/osv-scalibr/semantic"
+
+	"github.com/airlockhq/airlock/deps/internal/pyname"
 )
 
 // On-disk layout, per ecosystem directory:
@@ -289,20 +291,7 @@ func cvssSeverity(vector string) string {
 // normalised as pip does.
 func Key(eco, name string) string {
 	if eco == "PyPI" {
-		var b strings.Builder
-		prev := false
-		for _, r := range strings.ToLower(name) {
-			if r == '-' || r == '_' || r == '.' {
-				if !prev {
-					b.WriteByte('-')
-				}
-				prev = true
-				continue
-			}
-			prev = false
-			b.WriteRune(r)
-		}
-		name = b.String()
+		name = pyname.Normalize(name)
 	}
 	return eco + "\x00" + name
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/osv-scalibr/semantic"
 	"golang.org/x/mod/module"
+
+	"github.com/airlockhq/airlock/deps/internal/pyname"
 )
 
 // status maps an HTTP status to a definite answer. Only 404 and 410 mean
@@ -267,7 +269,7 @@ func NewPyPI(indexURL string, f *Fetcher) (*PyPI, error) {
 
 // Lookup reads the project's releases and their upload times.
 func (p *PyPI) Lookup(ctx context.Context, name, version string) (Info, error) {
-	u := p.Base + "/" + url.PathEscape(normalizePyPI(name)) + "/json"
+	u := p.Base + "/" + url.PathEscape(pyname.Normalize(name)) + "/json"
 	r, err := p.F.get(ctx, u, "application/json")
 	if err != nil {
 		return Info{}, err
@@ -314,23 +316,6 @@ func (p *PyPI) Lookup(ctx context.Context, name, version string) (Info, error) {
 		}
 	}
 	return info, nil
-}
-
-func normalizePyPI(name string) string {
-	var b strings.Builder
-	prev := false
-	for _, r := range strings.ToLower(name) {
-		if r == '-' || r == '_' || r == '.' {
-			if !prev {
-				b.WriteByte('-')
-			}
-			prev = true
-			continue
-		}
-		prev = false
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // Crates speaks Cargo's sparse index protocol: one file of JSON lines

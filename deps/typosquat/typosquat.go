@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/airlockhq/airlock"
+	"github.com/airlockhq/airlock/deps/internal/pyname"
 )
 
 // The data directory defaults to $AIRLOCK_DATA, else ../shared/data next
@@ -1096,20 +1097,7 @@ func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 func Normalize(eco, name string) string {
 	n := strings.ToLower(strings.TrimSpace(name))
 	if eco == "PyPI" {
-		var b strings.Builder
-		prev := false
-		for _, r := range n {
-			if r == '-' || r == '_' || r == '.' {
-				if !prev {
-					b.WriteByte('-')
-				}
-				prev = true
-				continue
-			}
-			prev = false
-			b.WriteRune(r)
-		}
-		return b.String()
+		return pyname.Normalize(n)
 	}
 	return n
 }
