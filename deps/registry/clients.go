@@ -33,6 +33,21 @@ func status(u string, r response) (Status, error) {
 	return Unknown, fmt.Errorf("%s: HTTP %d: %w", redact(u), r.Status, ErrNotChecked)
 }
 
+// answer fetches u and reads the registry's verdict: the body when it
+// has the package, NotFound (nil error) for 404/410, Unknown with the
+// reason otherwise.
+func (f *Fetcher) answer(ctx context.Context, u, accept string) ([]byte, Status, error) {
+	r, err := f.get(ctx, u, accept)
+	if err != nil {
+		return nil, Unknown, err
+	}
+	st, err := status(u, r)
+	if st != Found {
+		return nil, st, err
+	}
+	return r.Body, Found, nil
+}
+
 func badBody(u string, err error) error {
 	return fmt.Errorf("%s: unreadable answer: %v: %w", redact(u), err, ErrNotChecked)
 }
@@ -102,16 +117,12 @@ func (g *GoProxy) Lookup(ctx context.Context, name, version string) (Info, error
 
 func (g *GoProxy) ask(ctx context.Context, base, esc, version string) (Info, error) {
 	u := base + "/" + esc + "/@v/list"
-	r, err := g.F.get(ctx, u, "")
-	if err != nil {
-		return Info{}, err
-	}
-	st, err := status(u, r)
-	if err != nil || st == NotFound {
+	body, st, err := g.F.answer(ctx, u, "")
+	if st != Found {
 		return Info{Package: st}, err
 	}
 	info := Info{Package: Found}
-	versions := strings.Fields(string(r.Body))
+	versions := strings.Fields(string(body))
 	if len(versions) > 0 {
 		sort.Slice(versions, func(i, j int) bool { return semverLess(versions[i], versions[j]) })
 		info.Latest = versions[len(versions)-1]
@@ -125,16 +136,12 @@ func (g *GoProxy) ask(ctx context.Context, base, esc, version string) (Info, err
 		return info, nil
 	}
 	u = base + "/" + esc + "/@v/" + ev + ".info"
-	r, err = g.F.get(ctx, u, "")
-	if err != nil {
-		return Info{}, err
-	}
-	if info.Version, err = status(u, r); err != nil {
+	if body, info.Version, err = g.F.answer(ctx, u, ""); err != nil {
 		return Info{}, err
 	}
 	if info.Version == Found {
 		var vi struct{ Time time.Time }
-		if json.Unmarshal(r.Body, &vi) == nil {
+		if json.Unmarshal(body, &vi) == nil {
 			info.Published = vi.Time
 		}
 	}
@@ -160,12 +167,8 @@ type Npm struct {
 // install scripts of the asked (or latest) version.
 func (n *Npm) Lookup(ctx context.Context, name, version string) (Info, error) {
 	u := strings.TrimRight(n.Base, "/") + "/" + strings.Replace(url.PathEscape(name), "%40", "@", 1)
-	r, err := n.F.get(ctx, u, "application/json")
-	if err != nil {
-		return Info{}, err
-	}
-	st, err := status(u, r)
-	if err != nil || st == NotFound {
+	body, st, err := n.F.answer(ctx, u, "application/json")
+	if st != Found {
 		return Info{Package: st}, err
 	}
 	var doc struct {
@@ -179,7 +182,7 @@ func (n *Npm) Lookup(ctx context.Context, name, version string) (Info, error) {
 		} `json:"versions"`
 		Time map[string]any `json:"time"`
 	}
-	if err := json.Unmarshal(r.Body, &doc); err != nil {
+	if err := json.Unmarshal(body, &doc); err != nil {
 		return Info{}, badBody(u, err)
 	}
 	info := Info{Package: Found, Latest: doc.DistTags["latest"]}
@@ -270,12 +273,8 @@ func NewPyPI(indexURL string, f *Fetcher) (*PyPI, error) {
 // Lookup reads the project's releases and their upload times.
 func (p *PyPI) Lookup(ctx context.Context, name, version string) (Info, error) {
 	u := p.Base + "/" + url.PathEscape(pyname.Normalize(name)) + "/json"
-	r, err := p.F.get(ctx, u, "application/json")
-	if err != nil {
-		return Info{}, err
-	}
-	st, err := status(u, r)
-	if err != nil || st == NotFound {
+	body, st, err := p.F.answer(ctx, u, "application/json")
+	if st != Found {
 		return Info{Package: st}, err
 	}
 	var doc struct {
@@ -287,7 +286,7 @@ func (p *PyPI) Lookup(ctx context.Context, name, version string) (Info, error) {
 			Yanked   bool   `json:"yanked"`
 		} `json:"releases"`
 	}
-	if err := json.Unmarshal(r.Body, &doc); err != nil {
+	if err := json.Unmarshal(body, &doc); err != nil {
 		return Info{}, badBody(u, err)
 	}
 	info := Info{Package: Found, Latest: doc.Info.Version}
@@ -342,19 +341,15 @@ func (c *Crates) Lookup(ctx context.Context, name, version string) (Info, error)
 		p = n[:2] + "/" + n[2:4] + "/" + n
 	}
 	u := strings.TrimRight(c.Base, "/") + "/" + p
-	r, err := c.F.get(ctx, u, "")
-	if err != nil {
-		return Info{}, err
-	}
-	st, err := status(u, r)
-	if err != nil || st == NotFound {
+	body, st, err := c.F.answer(ctx, u, "")
+	if st != Found {
 		return Info{Package: st}, err
 	}
 	info := Info{Package: Found}
 	if version != "" {
 		info.Version = NotFound
 	}
-	for _, line := range strings.Split(string(r.Body), "\n") {
+	for _, line := range strings.Split(string(body), "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
@@ -388,12 +383,8 @@ func (m *Maven) Lookup(ctx context.Context, name, version string) (Info, error) 
 		return Info{Package: NotFound}, nil
 	}
 	u := strings.TrimRight(m.Base, "/") + "/" + strings.ReplaceAll(group, ".", "/") + "/" + url.PathEscape(artifact) + "/maven-metadata.xml"
-	r, err := m.F.get(ctx, u, "")
-	if err != nil {
-		return Info{}, err
-	}
-	st, err := status(u, r)
-	if err != nil || st == NotFound {
+	body, st, err := m.F.answer(ctx, u, "")
+	if st != Found {
 		return Info{Package: st}, err
 	}
 	var doc struct {
@@ -403,7 +394,7 @@ func (m *Maven) Lookup(ctx context.Context, name, version string) (Info, error) 
 			Versions []string `xml:"versions>version"`
 		} `xml:"versioning"`
 	}
-	if err := xml.Unmarshal(r.Body, &doc); err != nil {
+	if err := xml.Unmarshal(body, &doc); err != nil {
 		return Info{}, badBody(u, err)
 	}
 	info := Info{Package: Found, Latest: doc.Versioning.Release}
@@ -427,19 +418,15 @@ type RubyGems struct {
 // Lookup reads the gem's version list with creation times.
 func (g *RubyGems) Lookup(ctx context.Context, name, version string) (Info, error) {
 	u := strings.TrimRight(g.Base, "/") + "/api/v1/versions/" + url.PathEscape(name) + ".json"
-	r, err := g.F.get(ctx, u, "application/json")
-	if err != nil {
-		return Info{}, err
-	}
-	st, err := status(u, r)
-	if err != nil || st == NotFound {
+	body, st, err := g.F.answer(ctx, u, "application/json")
+	if st != Found {
 		return Info{Package: st}, err
 	}
 	var vs []struct {
 		Number    string    `json:"number"`
 		CreatedAt time.Time `json:"created_at"`
 	}
-	if err := json.Unmarshal(r.Body, &vs); err != nil {
+	if err := json.Unmarshal(body, &vs); err != nil {
 		return Info{}, badBody(u, err)
 	}
 	info := Info{Package: Found}
@@ -475,12 +462,8 @@ func (p *Packagist) Lookup(ctx context.Context, name, version string) (Info, err
 		return Info{Package: NotFound}, nil
 	}
 	u := strings.TrimRight(p.Base, "/") + "/p2/" + url.PathEscape(vendor) + "/" + url.PathEscape(pkg) + ".json"
-	r, err := p.F.get(ctx, u, "application/json")
-	if err != nil {
-		return Info{}, err
-	}
-	st, err := status(u, r)
-	if err != nil || st == NotFound {
+	body, st, err := p.F.answer(ctx, u, "application/json")
+	if st != Found {
 		return Info{Package: st}, err
 	}
 	var doc struct {
@@ -489,7 +472,7 @@ func (p *Packagist) Lookup(ctx context.Context, name, version string) (Info, err
 			Time    string `json:"time"`
 		} `json:"packages"`
 	}
-	if err := json.Unmarshal(r.Body, &doc); err != nil {
+	if err := json.Unmarshal(body, &doc); err != nil {
 		return Info{}, badBody(u, err)
 	}
 	vs, ok := doc.Packages[vendor+"/"+pkg]
