@@ -182,6 +182,18 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
+// lockPackage is an entry of a v2/v3 lockfile's "packages": its own
+// dependencies, engines, bin and the like are name→string maps npm writes
+// for the installer, not needed here, so they are not decoded.
+type lockPackage struct {
+	Version  string `json:"version"`
+	Name     string `json:"name"`
+	Resolved string `json:"resolved"`
+	Dev      bool   `json:"dev"`
+	Link     bool   `json:"link"`
+}
+
+// lockEntry is an entry of a v1 lockfile's nested "dependencies" tree.
 type lockEntry struct {
 	Version      string                `json:"version"`
 	Name         string                `json:"name"`
@@ -189,8 +201,6 @@ type lockEntry struct {
 	Dev          bool                  `json:"dev"`
 	Link         bool                  `json:"link"`
 	Dependencies map[string]*lockEntry `json:"dependencies"` // lockfile v1 nesting
-	// Dependencies of the root package in v2/v3 are a name→range map;
-	// they are decoded separately.
 }
 
 func parsePackageLock(path string, content []byte) ([]Dep, error) {
@@ -226,7 +236,7 @@ func parsePackageLock(path string, content []byte) ([]Dep, error) {
 			if key == "" {
 				continue
 			}
-			var e lockEntry
+			var e lockPackage
 			if err := json.Unmarshal(doc.Packages[key], &e); err != nil {
 				return nil, &ParseError{Path: path, Line: lines[keyPath("packages", key)], Err: fmt.Errorf("packages[%q]: %w", key, err)}
 			}
