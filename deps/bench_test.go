@@ -94,7 +94,11 @@ func buildFixture(dir string) (benchFixture, error) {
 		if i == benchPackages-1 {
 			sep = ""
 		}
-		fmt.Fprintf(&lock, "%q: {\"version\": %q, \"resolved\": \"https://registry.example/x.tgz\"}%s\n", "node_modules/pkg-"+strconv.Itoa(i*7), v, sep)
+		// The shape npm writes: integrity, license, the package's own
+		// dependencies and engines.
+		fmt.Fprintf(&lock, "%q: {\"version\": %q, \"resolved\": \"https://registry.example/x.tgz\", \"integrity\": \"sha512-AAAA\", \"license\": \"MIT\", "+
+			"\"dependencies\": {\"pkg-%d\": \"^1.0.0\", \"pkg-%d\": \"~2.0.0\"}, \"engines\": {\"node\": \">=14\"}}%s\n",
+			"node_modules/pkg-"+strconv.Itoa(i*7), v, ((i+1)%benchPackages)*7, ((i+2)%benchPackages)*7, sep)
 		if _, err := warm.Lookup(context.Background(), "pkg-"+strconv.Itoa(i*7), v); err != nil {
 			return f, err
 		}
