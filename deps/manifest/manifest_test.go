@@ -167,3 +167,24 @@ func TestNormalizePyPI(t *testing.T) {
 		}
 	}
 }
+
+func TestPomLatin1(t *testing.T) {
+	pom := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<project><name>M\xfcller</name><dependencies><dependency>" +
+		"<groupId>junit</groupId><artifactId>junit</artifactId><version>4.12</version></dependency></dependencies></project>\n"
+	f, err := Parse("pom.xml", []byte(pom))
+	if err != nil || len(f.Deps) != 1 || f.Deps[0].Name != "junit:junit" || f.Deps[0].Version != "4.12" {
+		t.Fatalf("latin-1 pom: %+v %v", f, err)
+	}
+	_, err = Parse("pom.xml", []byte(strings.Replace(pom, "ISO-8859-1", "EBCDIC-US", 1)))
+	if err == nil || !strings.Contains(err.Error(), `unsupported encoding "EBCDIC-US"`) {
+		t.Errorf("unknown encoding: %v", err)
+	}
+}
+
+func TestYarnKeyWithoutRange(t *testing.T) {
+	lock := "# yarn lockfile v1\n\n\nbalanced-match:\n  version \"1.0.2\"\n  resolved \"https://registry.example/balanced-match/-/balanced-match-1.0.2.tgz\"\n"
+	f, err := Parse("yarn.lock", []byte(lock))
+	if err != nil || len(f.Deps) != 1 || f.Deps[0].Name != "balanced-match" || f.Deps[0].Version != "1.0.2" {
+		t.Fatalf("yarn key without range: %+v %v", f, err)
+	}
+}

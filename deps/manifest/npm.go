@@ -434,7 +434,10 @@ func parseYarnLock(path string, content []byte) ([]Dep, error) {
 			first := strings.TrimSpace(strings.SplitN(spec, ",", 2)[0])
 			first = strings.Trim(first, `"`)
 			name, rng := splitNameAt(first)
-			if name == "" || rng == "" {
+			if name == "" && rng == "" && first != "" && !strings.ContainsAny(first, "@ ") {
+				name = first // "pkg:" with no range, as a hand-edited lockfile may have
+			}
+			if name == "" {
 				return nil, &ParseError{Path: path, Line: i + 1, Err: fmt.Errorf("cannot read package name from %q", clip(first))}
 			}
 			deps = append(deps, Dep{Ecosystem: Npm, Name: name, Constraint: rng, Line: i + 1})

@@ -103,6 +103,24 @@ func parseCargoLock(path string, content []byte) ([]Dep, error) {
 	return deps, nil
 }
 
+// pomCharset decodes the single-byte encodings older poms declare
+// (ISO-8859-1, US-ASCII); the xml package reads only UTF-8 by itself.
+func pomCharset(label string, r io.Reader) (io.Reader, error) {
+	switch strings.ToLower(strings.TrimSpace(label)) {
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii":
+		b, err := io.ReadAll(r)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]rune, len(b))
+		for i, c := range b {
+			out[i] = rune(c)
+		}
+		return strings.NewReader(string(out)), nil
+	}
+	return nil, fmt.Errorf("unsupported encoding %q (want UTF-8 or ISO-8859-1)", label)
+}
+
 var mavenProp = regexp.MustCompile(`\$\{([^}]+)\}`)
 
 func parsePom(path string, content []byte) ([]Dep, error) {
@@ -111,6 +129,7 @@ func parsePom(path string, content []byte) ([]Dep, error) {
 	// XML entities can expand without bound; a pom needs none beyond the
 	// predefined five.
 	dec.Entity = map[string]string{}
+	dec.CharsetReader = pomCharset
 	props := map[string]string{}
 	var deps []Dep
 	var stack []string
