@@ -46,6 +46,39 @@ const maxFiles = 10000
 // other files are still checked. The error is only for a bad argument.
 func (c *Checker) CheckPaths(ctx context.Context, paths []string, opt ScanOptions) (*airlock.Result, error) {
 	res := newResult()
+	ds, err := c.collect(ctx, paths, opt, res)
+	if err != nil {
+		return nil, err
+	}
+	c.checkDeps(ctx, ds, opt.Diff != "", res)
+	finish(res)
+	return res, nil
+}
+
+// Inventory returns the dependencies CheckPaths would check under paths
+// (with opt.Diff, only those added or changed), sorted by file and line,
+// without checking them; the result holds the project-level findings and
+// what could not be read or parsed.
+func (c *Checker) Inventory(ctx context.Context, paths []string, opt ScanOptions) ([]manifest.Dep, *airlock.Result, error) {
+	res := newResult()
+	ds, err := c.collect(ctx, paths, opt, res)
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.SliceStable(ds, func(i, j int) bool {
+		if ds[i].File != ds[j].File {
+			return ds[i].File < ds[j].File
+		}
+		return ds[i].Line < ds[j].Line
+	})
+	finish(res)
+	return ds, res, nil
+}
+
+// collect discovers and parses the manifests, lockfiles and (with
+// opt.Imports) sources under paths, runs the project-level checks into
+// res, and returns the dependencies to check.
+func (c *Checker) collect(ctx context.Context, paths []string, opt ScanOptions, res *airlock.Result) ([]manifest.Dep, error) {
 	var files []string
 	var sources []sourceFile
 	for _, p := range paths {
@@ -141,9 +174,7 @@ func (c *Checker) CheckPaths(ctx context.Context, paths []string, opt ScanOption
 		}
 		ds = append(ds, more...) // imports are direct, so every check applies
 	}
-	c.checkDeps(ctx, ds, opt.Diff != "", res)
-	finish(res)
-	return res, nil
+	return ds, nil
 }
 
 type sourceFile struct{ path, root string }

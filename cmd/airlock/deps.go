@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/airlockhq/airlock"
 	"github.com/airlockhq/airlock/deps"
+	"github.com/airlockhq/airlock/deps/manifest"
 	"github.com/airlockhq/airlock/deps/registry"
 	"github.com/airlockhq/airlock/eval"
 )
@@ -23,6 +26,7 @@ func (a *app) depsCmd() *cobra.Command {
 		format, output, failOn, diff string
 		pkgs                         []string
 		requireChecks, withImports   bool
+		listOnly                     bool
 		rf                           registryFlags
 	)
 	c := &cobra.Command{
@@ -33,14 +37,17 @@ go.mod/go.sum, package.json, package-lock.json, pnpm-lock.yaml, yarn.lock,
 requirements*.txt, pyproject.toml, Pipfile.lock, poetry.lock, Cargo.toml/Cargo.lock,
 pom.xml, Gemfile.lock, composer.json/composer.lock — and checks every dependency:
 
-  deps.typosquat          the name imitates a popular package (offline, embedded list)
+  deps.typosquat          the name imitates a popular package (offline, embedded list), or
+                          (--online) a package days old is named after a popular one
   deps.unpinned           any version accepted ("*", "latest", unpinned requirements)
   deps.no-lockfile        a manifest without its lockfile
   deps.lockfile-out-of-sync  the manifest declares what the lockfile lacks
   deps.undeclared-import  (--imports) code imports a package no manifest declares
   deps.nonexistent        the registry says the package or version does not exist (--online)
   deps.new-package, deps.install-script, deps.deprecated   registry metadata (--online)
-  deps.malicious, deps.vulnerable   OSV advisories from the local database (airlock db update)
+  deps.malicious, deps.vulnerable   OSV advisories from the local database (airlock db update);
+                          deps.malicious also when npm replaced the package with a security
+                          holding package (--online)
 
 Registry lookups happen only with --online; answers are cached on disk and
 reused offline until they expire. Registry locations come from the ecosystem's
@@ -48,13 +55,15 @@ own configuration (GOPROXY, npm's registry, pip's index-url, cargo's source
 replacement, Maven settings, .gemrc) or --registry ECO=URL; an ecosystem with no
 configured registry is not checked. Every check that did not run is listed with
 the packages it skipped; --require-checks turns those into exit code 3.
+--list prints the dependencies found (with file:line) instead of checking them.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 3 a file could not be parsed (or, with --require-checks, a check did not run).`,
 		Example: `  airlock deps
   airlock deps --online --format json ./service
   airlock deps --package npm/reqeusts --package PyPI/requests@2.31.0 --online
-  airlock deps --diff origin/main --require-checks`,
+  airlock deps --diff origin/main --require-checks
+  airlock deps --list --format json .`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
 				return err
@@ -86,6 +95,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 				if len(args) == 0 {
 					args = []string{"."}
 				}
+				if listOnly {
+					return a.listDeps(cmd.Context(), ck, args, deps.ScanOptions{Diff: diff, Imports: withImports}, format, output)
+				}
 				res, err = ck.CheckPaths(cmd.Context(), args, deps.ScanOptions{Diff: diff, Imports: withImports})
 				if err != nil {
 					return usagef("%w", err)
@@ -104,9 +116,74 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
 	f.StringVar(&diff, "diff", "", "check only dependencies added or changed since this git revision")
 	f.StringArrayVar(&pkgs, "package", nil, "check this package instead of files: ECOSYSTEM/NAME[@VERSION] (repeatable)")
 	f.BoolVar(&withImports, "imports", false, "also read imports in Python, JS/TS and Go sources (or source files given as PATH) and check the packages they need")
+	f.BoolVar(&listOnly, "list", false, "list the dependencies found (ecosystem, name, version, file:line, direct/dev) instead of checking them; text or json")
 	f.BoolVar(&requireChecks, "require-checks", false, "exit 3 when any check (registry, vulnerabilities) could not run")
 	rf.register(c, false)
 	return c
+}
+
+// listDeps prints the inventory: what airlock deps would check, one
+// dependency per line (or a JSON array), and on stderr the files it could
+// not read or parse, which make the exit code 3.
+func (a *app) listDeps(ctx context.Context, ck *deps.Checker, paths []string, opt deps.ScanOptions, format, output string) error {
+	if strings.EqualFold(format, "sarif") {
+		return usagef("--list writes text or json")
+	}
+	ds, res, err := ck.Inventory(ctx, paths, opt)
+	if err != nil {
+		return usagef("%w", err)
+	}
+	w := a.stdout
+	if output != "" {
+		f, err := os.Create(output)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if strings.EqualFold(format, "json") {
+		if ds == nil {
+			ds = []manifest.Dep{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ds); err != nil {
+			return err
+		}
+	} else {
+		for _, d := range ds {
+			coord := d.Ecosystem + "/" + d.Name
+			if d.Version != "" {
+				coord += "@" + d.Version
+			} else if d.Constraint != "" {
+				coord += " " + d.Constraint
+			}
+			var tags []string
+			if d.Direct {
+				tags = append(tags, "direct")
+			}
+			if d.Dev {
+				tags = append(tags, "dev")
+			}
+			if d.Source != "" {
+				tags = append(tags, "source="+d.Source)
+			}
+			fmt.Fprintf(w, "%s\t%s:%d\t%s\n", coord, d.File, d.Line, strings.Join(tags, ","))
+		}
+		fmt.Fprintf(w, "%d dependencies in %d file(s)\n", len(ds), res.Stats.Files)
+	}
+	failed := 0
+	for _, s := range res.Incomplete {
+		if !deps.IsCheckSkip(s) {
+			fmt.Fprintf(a.stderr, "incomplete: %s: %s check not run: %s\n", s.Input, s.Check, s.Reason)
+			failed++
+		}
+	}
+	if failed > 0 {
+		return exitCode{3, fmt.Errorf("%d input(s) could not be read or parsed", failed)}
+	}
+	return nil
 }
 
 // countedSkips returns the result the exit code is computed from: parse

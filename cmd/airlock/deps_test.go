@@ -177,3 +177,39 @@ func TestDepsMalformedManifest(t *testing.T) {
 		t.Errorf("want the parse error with file:line and the other file still checked:\n%s", out)
 	}
 }
+
+func TestDepsList(t *testing.T) {
+	depsEnv(t, "http://127.0.0.1:1/")
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"app/package.json":      "{\n  \"dependencies\": {\n    \"express\": \"^4.19.2\"\n  },\n  \"devDependencies\": {\n    \"jest\": \"29.7.0\"\n  }\n}\n",
+		"app/package-lock.json": "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"node_modules/express\": {\n      \"version\": \"4.19.2\",\n      \"dependencies\": {\"debug\": \"2.6.9\"}\n    }\n  }\n}\n",
+		"py/requirements.txt":   "requests==2.31.0\n",
+		"bad/go.mod":            "module x\nrequire (\n",
+	})
+	code, out, errs := airlockRun(t, "", "deps", "--list", "--cache-dir", filepath.Join(dir, "c"), dir)
+	if code != 3 || !strings.Contains(errs, "go.mod") {
+		t.Errorf("exit %d (want 3: go.mod does not parse), stderr %s", code, errs)
+	}
+	for _, want := range []string{
+		// The lockfile resolves the manifest's range, and marks the
+		// entry the manifest declares as direct.
+		"npm/express@4.19.2\t" + filepath.Join(dir, "app/package-lock.json") + ":4\tdirect\n",
+		"npm/express@4.19.2\t" + filepath.Join(dir, "app/package.json") + ":3\tdirect\n",
+		"npm/jest@29.7.0\t" + filepath.Join(dir, "app/package.json") + ":6\tdirect,dev\n",
+		"PyPI/requests@2.31.0\t" + filepath.Join(dir, "py/requirements.txt") + ":1\tdirect\n",
+		"4 dependencies in 3 file(s)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "deps.") {
+		t.Errorf("--list must not check:\n%s", out)
+	}
+	_, js, _ := airlockRun(t, "", "deps", "--list", "--format", "json", "--cache-dir", filepath.Join(dir, "c"), filepath.Join(dir, "py"))
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(js), &got); err != nil || len(got) != 1 || got[0]["name"] != "requests" || got[0]["version"] != "2.31.0" || got[0]["direct"] != true {
+		t.Errorf("json list: %v %s", err, js)
+	}
+}

@@ -202,7 +202,7 @@ func parsePom(path string, content []byte) ([]Dep, error) {
 	out := deps[:0]
 	for _, d := range deps {
 		if !strings.Contains(d.Name, ":") || strings.HasPrefix(d.Name, ":") || strings.HasSuffix(d.Name, ":") {
-			return nil, &ParseError{Path: path, Line: d.Line, Err: errors.New("dependency without groupId and artifactId")}
+			return nil, &ParseError{Path: path, Line: d.Line, Err: errors.New("dependency without a groupId or an artifactId (Maven requires both)")}
 		}
 		d.Constraint = mavenProp.ReplaceAllStringFunc(d.Constraint, func(m string) string {
 			if v, ok := props[m[2:len(m)-1]]; ok {
