@@ -87,7 +87,7 @@ func TestParseErrors(t *testing.T) {
 		{"yarn indented first", "yarn.lock", "  version \"1\"\n", 1, "before any package header"},
 		{"gemfile", "Gemfile.lock", "GEM\n  specs:\n    rails 7\n", 3, "name (version)"},
 		{"pom", "pom.xml", "<project>\n<dependencies>\n<dependency>\n</project>", 4, "invalid XML"},
-		{"pom no artifact", "pom.xml", "<project><dependencies>\n<dependency><groupId>a</groupId></dependency></dependencies></project>", 2, "groupId and artifactId"},
+		{"pom no artifact", "pom.xml", "<project><dependencies>\n<dependency><groupId>a</groupId></dependency></dependencies></project>", 2, "without a groupId or an artifactId"},
 		{"pnpm", "pnpm-lock.yaml", "packages:\n  a@1: [\n", 2, "invalid YAML"},
 		{"binary", "package.json", "{\x00}", 0, "binary"},
 		{"unknown", "README.md", "x", 0, "not a known manifest"},
