@@ -169,7 +169,11 @@ func (a *app) listDeps(ctx context.Context, ck *deps.Checker, paths []string, op
 			if d.Source != "" {
 				tags = append(tags, "source="+d.Source)
 			}
-			fmt.Fprintf(w, "%s\t%s:%d\t%s\n", coord, d.File, d.Line, strings.Join(tags, ","))
+			line := fmt.Sprintf("%s\t%s:%d", coord, d.File, d.Line)
+			if len(tags) > 0 {
+				line += "\t" + strings.Join(tags, ",")
+			}
+			fmt.Fprintln(w, line)
 		}
 		fmt.Fprintf(w, "%d dependencies in %d file(s)\n", len(ds), res.Stats.Files)
 	}
