@@ -303,3 +303,53 @@ func TestCancelledContextReportsSkips(t *testing.T) {
 	}
 	_ = errors.New
 }
+
+// TestUndeclaredImportsInRealLayouts covers what real Python projects do
+// that is not a missing dependency: importing their own package (src
+// layout, or from inside it), a module beside the file, optional and
+// type-only imports, Python 2 fallbacks, declarations in setup.cfg,
+// setup.py and [build-system], and test code, whose packages projects
+// declare outside manifests.
+func TestUndeclaredImportsInRealLayouts(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "proj/pyproject.toml", "[project]\nname = \"mypkg\"\ndependencies = [\"httpx>=0.27\"]\n\n[build-system]\nrequires = [\"hatchling\"]\n")
+	write(t, dir, "proj/dev-requirements.txt", "black==24.1.0\n")
+	write(t, dir, "proj/src/mypkg/__init__.py", "")
+	write(t, dir, "proj/src/mypkg/helper.py", "")
+	write(t, dir, "proj/src/mypkg/core.py", "import mypkg.util\nimport helper\nimport httpx\nimport hatchling\nimport black\n"+
+		"try:\n    import urlparse\nexcept ImportError:\n    from urllib import parse as urlparse\n"+
+		"try:\n    import ujson as json\nexcept ImportError:\n    import json\n"+
+		"from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from typing_extensions import Self\n"+
+		"import yaml\n")
+	write(t, dir, "proj/tests/test_core.py", "import pytest\nimport mypkg\n")
+	write(t, dir, "legacy/setup.cfg", "[metadata]\nname = legacy\n\n[options]\ninstall_requires =\n    requests>=2\n    attrs\n\n[options.extras_require]\ncli = rich\n")
+	write(t, dir, "legacy/setup.py", "from setuptools import setup\nsetup(install_requires=[\"click>=8\"])\n")
+	write(t, dir, "legacy/legacy/app.py", "import requests, attrs, rich, click, legacy\nimport flask\n")
+	c := New(Options{RegistryOff: "offline"})
+	res, err := c.CheckPaths(context.Background(), []string{dir}, ScanOptions{Imports: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.RuleID == RuleUndeclared {
+			got = append(got, strings.TrimPrefix(f.Location.String(), dir+string(filepath.Separator))+" "+strings.Fields(f.Message)[0])
+		}
+	}
+	sort.Strings(got)
+	want := []string{`legacy/legacy/app.py:2:1 "flask"`, `proj/src/mypkg/core.py:17:1 "yaml"`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("undeclared imports (-want +got):\n%s", diff)
+	}
+	// Test code is still checked by name and registry: pytest is among the
+	// packages looked up, only the undeclared finding is not raised.
+	var pkgs []string
+	for _, s := range res.Incomplete {
+		if s.Check == "registry" {
+			pkgs = append(pkgs, s.Input)
+		}
+	}
+	if !strings.Contains(strings.Join(pkgs, ","), "PyPI/pytest") {
+		t.Errorf("pytest not checked: %v", pkgs)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"golang.org/x/mod/modfile"
@@ -54,7 +55,15 @@ func (d *declared) dir(dir string) *dirDecl {
 	}
 	dd := &dirDecl{names: map[string]bool{}, has: map[string]bool{}}
 	d.byDir[dir] = dd
-	files, _ := filepath.Glob(filepath.Join(dir, "requirements*.txt"))
+	// Every requirements file discovery reads: requirements-dev.txt,
+	// dev-requirements.txt, constraints.txt.
+	var files []string
+	txts, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	for _, f := range txts {
+		if k, _ := manifest.Detect(f); k == manifest.Requirements {
+			files = append(files, f)
+		}
+	}
 	for _, n := range []string{"pyproject.toml", "Pipfile.lock", "poetry.lock", "package.json", "go.mod"} {
 		files = append(files, filepath.Join(dir, n))
 	}
@@ -85,12 +94,72 @@ func (d *declared) dir(dir string) *dirDecl {
 			}
 		}
 	}
+	if names := setuptoolsRequires(dir); names != nil {
+		dd.has[manifest.PyPI] = true
+		for _, n := range names {
+			dd.names[manifest.PyPI+"\x00"+n] = true
+		}
+	}
 	if st, err := os.Stat(filepath.Join(dir, "node_modules")); err == nil && st.IsDir() {
 		dd.nodeDir = true
 	}
 	dd.pyInstalled = venvInstalled(dir)
 	return dd
 }
+
+// setuptoolsRequires reads what a setuptools project declares in
+// setup.cfg ([options] *_requires, [options.extras_require]) and
+// setup.py, plus setuptools itself, which both need. setup.py is code, so
+// every string literal in it that reads as a requirement counts: this
+// only decides which imports are declared, never what is checked, so a
+// stray match costs at most a missed undeclared-import. nil when the
+// folder has neither file.
+func setuptoolsRequires(dir string) []string {
+	var out []string
+	found := false
+	if b, err := os.ReadFile(filepath.Join(dir, "setup.cfg")); err == nil && len(b) <= manifest.MaxSize {
+		found = true
+		section, inReq := "", false
+		for _, line := range strings.Split(string(b), "\n") {
+			t := strings.TrimSpace(line)
+			if t == "" || strings.HasPrefix(t, "#") || strings.HasPrefix(t, ";") {
+				continue
+			}
+			if strings.HasPrefix(t, "[") {
+				section, inReq = strings.ToLower(strings.Trim(t, "[]")), false
+				continue
+			}
+			val := t
+			if line[0] != ' ' && line[0] != '\t' {
+				k, v, _ := strings.Cut(t, "=")
+				k = strings.ToLower(strings.TrimSpace(k))
+				inReq = section == "options.extras_require" ||
+					section == "options" && (k == "install_requires" || k == "setup_requires" || k == "tests_require")
+				val = strings.TrimSpace(v)
+			}
+			if inReq && val != "" {
+				if n, ok := manifest.RequirementName(val); ok {
+					out = append(out, n)
+				}
+			}
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "setup.py")); err == nil && len(b) <= manifest.MaxSize {
+		found = true
+		for _, m := range pyStringLit.FindAllStringSubmatch(string(b), -1) {
+			s := m[1] + m[2]
+			if n, ok := manifest.RequirementName(s); ok {
+				out = append(out, n)
+			}
+		}
+	}
+	if !found {
+		return nil
+	}
+	return append(out, "setuptools")
+}
+
+var pyStringLit = regexp.MustCompile(`"([^"\\\n]{1,200})"|'([^'\\\n]{1,200})'`)
 
 // maxDistInfo bounds the installed distributions read from one virtualenv.
 const maxDistInfo = 5000
@@ -186,21 +255,84 @@ func (c *Checker) checkImports(ctx context.Context, path string, content []byte,
 	}
 	var ds []manifest.Dep
 	for _, imp := range imps {
+		if imp.Ecosystem == manifest.PyPI && localModule(dir, root, imp.Module) {
+			continue // the project's own package or a module beside the file
+		}
 		ok, saw := decl.lookup(dir, root, imp)
-		if ok {
+		if ok || imp.Optional {
+			// An optional import (try/except ImportError) is not a
+			// dependency: the code runs without it.
 			continue
 		}
 		name := imp.Package
 		if imp.Ecosystem == manifest.Go {
 			name = goModuleGuess(name)
 		}
-		if saw {
+		if saw && !devFile(path, root) {
 			res.Findings = append(res.Findings, fileFinding(path, imp.Line, RuleUndeclared, airlock.Medium,
 				fmt.Sprintf("%q needs the package %s, which no manifest declares: add it to the manifest if it is the package you meant, after checking the name", imp.Module, name)))
 		}
 		ds = append(ds, manifest.Dep{Ecosystem: imp.Ecosystem, Name: name, File: path, Line: imp.Line, Direct: true})
 	}
 	return ds, nil
+}
+
+// devFile reports whether path is test, documentation, example or
+// tooling code (tests/, docs/, examples/, test_*.py, *.test.js,
+// conftest.py, noxfile.py, setup.py),
+// whose packages projects declare in tox.ini, noxfile.py or CI rather
+// than a manifest. Its imports are still checked (name, registry,
+// advisories); only deps.undeclared-import is not raised.
+func devFile(path, root string) bool {
+	rel := path
+	if root != "" {
+		if r, err := filepath.Rel(root, path); err == nil {
+			rel = r
+		}
+	}
+	rel = filepath.ToSlash(rel)
+	base := strings.ToLower(filepath.Base(rel))
+	switch base {
+	case "conftest.py", "noxfile.py", "setup.py", "fabfile.py", "tasks.py", "dodo.py":
+		return true
+	}
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	if stem == "test" || stem == "tests" || strings.HasPrefix(stem, "test_") || strings.HasSuffix(stem, "_test") || strings.HasSuffix(stem, ".test") || strings.HasSuffix(stem, ".spec") {
+		return true
+	}
+	for _, seg := range strings.Split(filepath.ToSlash(filepath.Dir(rel)), "/") {
+		switch seg {
+		case "test", "tests", "testing", "__tests__", "e2e", "docs", "doc", "examples", "samples", "benchmarks":
+			return true
+		}
+	}
+	return false
+}
+
+// localModule reports whether a Python module's top-level name is the
+// project's own: a package or module of that name beside the file or in
+// a folder above it up to root (also under src/, the src layout), or a
+// folder above the file with that name (a package importing itself).
+func localModule(dir, root, mod string) bool {
+	top, _, _ := strings.Cut(mod, ".")
+	if top == "" {
+		return false
+	}
+	for a := dir; ; {
+		if filepath.Base(a) == top {
+			return true
+		}
+		for _, p := range []string{top + ".py", top, filepath.Join("src", top), filepath.Join("src", top+".py")} {
+			if _, err := os.Stat(filepath.Join(a, p)); err == nil {
+				return true
+			}
+		}
+		parent := filepath.Dir(a)
+		if a == root || parent == a || root == "" {
+			return false
+		}
+		a = parent
+	}
 }
 
 // goModuleGuess cuts a Go import path to its likely module path on the

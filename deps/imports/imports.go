@@ -51,6 +51,11 @@ type Import struct {
 	// module is found by prefix against go.mod).
 	Package string `json:"package"`
 	Line    int    `json:"line"`
+	// Optional is set for an import the code runs without: guarded by a
+	// handler for its absence (Python try/except ImportError and its
+	// fallback imports, a JavaScript require inside try), or for the type
+	// checker only (Python `if TYPE_CHECKING:`).
+	Optional bool `json:"optional,omitempty"`
 }
 
 // MaxSize bounds the source accepted for one file: the scanner's limit,
@@ -123,26 +128,76 @@ func treeImports(ctx context.Context, path string, src []byte) ([]Import, error)
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var out []Import
-	seen := map[string]bool{}
 	eco := Language(path)
-	add := func(mod string, line int) {
-		pkg, ok := Provider(eco, mod)
-		if !ok || seen[pkg] {
-			return
-		}
-		seen[pkg] = true
-		out = append(out, Import{Ecosystem: eco, Module: mod, Package: pkg, Line: line})
-	}
-	visit := jsNode
+	at := map[string]int{}
+	visit, guarded := jsNode, jsGuarded
 	if eco == "PyPI" {
-		visit = pyNode
+		visit, guarded = pyNode, pyGuarded
 	}
 	for i := range tree.Nodes {
-		if n := &tree.Nodes[i]; n.Named && !n.Extra {
-			visit(n, src, add)
+		n := &tree.Nodes[i]
+		if !n.Named || n.Extra {
+			continue
 		}
+		visit(n, src, func(mod string, line int) {
+			pkg, ok := Provider(eco, mod)
+			if !ok {
+				return
+			}
+			opt := guarded(n, src)
+			if k, dup := at[pkg]; dup {
+				// One required import of a package is enough to need it.
+				out[k].Optional = out[k].Optional && opt
+				return
+			}
+			at[pkg] = len(out)
+			out = append(out, Import{Ecosystem: eco, Module: mod, Package: pkg, Line: line, Optional: opt})
+		})
 	}
 	return out, nil
+}
+
+// pyGuarded reports whether a Python import sits in a try statement (its
+// body or a handler) that handles ImportError: `try: import ujson as json
+// except ImportError: import json`.
+func pyGuarded(n *lang.Node, src []byte) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Kind == "if_statement" {
+			// `if TYPE_CHECKING:` imports serve the type checker only.
+			if c := field(p, "condition"); c != nil && strings.Contains(c.Text(src), "TYPE_CHECKING") {
+				return true
+			}
+			continue
+		}
+		if p.Kind != "try_statement" {
+			continue
+		}
+		for _, c := range p.Children {
+			if c.Kind != "except_clause" {
+				continue
+			}
+			head := c.Text(src)
+			if i := strings.IndexByte(head, ':'); i >= 0 {
+				head = head[:i]
+			}
+			head = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(head), "except"))
+			if head == "" || strings.Contains(head, "ImportError") || strings.Contains(head, "ModuleNotFoundError") ||
+				strings.Contains(head, "Exception") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// jsGuarded reports whether a JavaScript import sits in a try block.
+func jsGuarded(n *lang.Node, _ []byte) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Kind == "try_statement" {
+			return true
+		}
+	}
+	return false
 }
 
 // field returns n's first child in the named field, or nil.

@@ -91,3 +91,37 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestOptional(t *testing.T) {
+	tests := []struct {
+		path, src string
+		want      []string // module, then "optional" when it is
+	}{
+		{"a.py", "try:\n    import ujson as json\nexcept ImportError:\n    import simplejson as json\n", []string{"ujson optional", "simplejson optional"}},
+		{"a.py", "try:\n    import orjson\nexcept (ImportError, AttributeError):\n    orjson = None\n", []string{"orjson optional"}},
+		{"a.py", "try:\n    import requests\nexcept ValueError:\n    pass\n", []string{"requests"}},
+		{"a.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from typing_extensions import Self\n", []string{"typing_extensions optional"}},
+		// One unguarded import makes the package required.
+		{"a.py", "try:\n    import yaml\nexcept ImportError:\n    yaml = None\nimport yaml\n", []string{"yaml"}},
+		{"a.js", "let fsevents;\ntry { fsevents = require('fsevents'); } catch (e) {}\nconst chalk = require('chalk');\n", []string{"fsevents optional", "chalk"}},
+	}
+	for i, tt := range tests {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			got, err := Read(context.Background(), tt.path, []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s []string
+			for _, imp := range got {
+				if imp.Optional {
+					s = append(s, imp.Module+" optional")
+				} else {
+					s = append(s, imp.Module)
+				}
+			}
+			if diff := cmp.Diff(tt.want, s); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -7,6 +7,8 @@ package imports
 // own distribution.
 var pyDistributions = map[string]string{
 	"yaml":                   "PyYAML",
+	"_pytest":                "pytest",
+	"socks":                  "PySocks",
 	"sklearn":                "scikit-learn",
 	"skimage":                "scikit-image",
 	"cv2":                    "opencv-python",

@@ -23,6 +23,16 @@ var (
 // name: lower case, runs of -_. folded to one dash.
 func NormalizePyPI(name string) string { return pyname.Normalize(name) }
 
+// RequirementName returns the distribution a PEP 508 requirement string
+// names ("requests[socks]>=2.8" → requests), PEP 503 normalised.
+func RequirementName(req string) (string, bool) {
+	d, err := parsePEP508(req)
+	if err != nil || d.Name == "" {
+		return "", false
+	}
+	return NormalizePyPI(d.Name), true
+}
+
 // parsePEP508 reads one requirement such as `requests[socks]>=2.8; python_version<"3.8"`.
 func parsePEP508(req string) (Dep, error) {
 	req = strings.TrimSpace(req)
@@ -108,7 +118,12 @@ func parsePyProject(path string, content []byte) ([]Dep, error) {
 			OptionalDependencies map[string][]string `toml:"optional-dependencies"`
 		} `toml:"project"`
 		DependencyGroups map[string][]any `toml:"dependency-groups"`
-		Tool             struct {
+		// Build requirements run code at install time, so they are
+		// dependencies too (dev: not installed with the package).
+		BuildSystem struct {
+			Requires []string `toml:"requires"`
+		} `toml:"build-system"`
+		Tool struct {
 			Poetry struct {
 				Dependencies    map[string]any `toml:"dependencies"`
 				DevDependencies map[string]any `toml:"dev-dependencies"`
@@ -137,6 +152,15 @@ func parsePyProject(path string, content []byte) ([]Dep, error) {
 	}
 	if err := addReqs(doc.Project.Dependencies, false); err != nil {
 		return nil, err
+	}
+	if len(doc.BuildSystem.Requires) > 0 {
+		saved := section
+		section = findLine(content, "[build-system]", 1)
+		err := addReqs(doc.BuildSystem.Requires, true)
+		section = saved
+		if err != nil {
+			return nil, err
+		}
 	}
 	for _, g := range sortedKeys(doc.Project.OptionalDependencies) {
 		if err := addReqs(doc.Project.OptionalDependencies[g], false); err != nil {
