@@ -325,6 +325,11 @@ func TestUndeclaredImportsInRealLayouts(t *testing.T) {
 	write(t, dir, "legacy/setup.cfg", "[metadata]\nname = legacy\n\n[options]\ninstall_requires =\n    requests>=2\n    attrs\n\n[options.extras_require]\ncli = rich\n")
 	write(t, dir, "legacy/setup.py", "from setuptools import setup\nsetup(install_requires=[\"click>=8\"])\n")
 	write(t, dir, "legacy/legacy/app.py", "import requests, attrs, rich, click, legacy\nimport flask\n")
+	// npm: a package importing itself by name, and type imports served by
+	// @types packages.
+	write(t, dir, "web/package.json", `{"name": "@acme/web", "dependencies": {"express": "^4"}, "devDependencies": {"@types/estree": "1", "@types/babel__core": "7"}}`)
+	write(t, dir, "web/src/index.ts", "import express from 'express';\nimport { x } from '@acme/web/util';\nimport type { Node } from 'estree';\nimport type { PluginObj } from '@babel/core';\nimport chalk from 'chalk';\n")
+	write(t, dir, "web/bench.js", "const Benchmark = require('benchmark');\n")
 	c := New(Options{RegistryOff: "offline"})
 	res, err := c.CheckPaths(context.Background(), []string{dir}, ScanOptions{Imports: true})
 	if err != nil {
@@ -337,7 +342,7 @@ func TestUndeclaredImportsInRealLayouts(t *testing.T) {
 		}
 	}
 	sort.Strings(got)
-	want := []string{`legacy/legacy/app.py:2:1 "flask"`, `proj/src/mypkg/core.py:17:1 "yaml"`}
+	want := []string{`legacy/legacy/app.py:2:1 "flask"`, `proj/src/mypkg/core.py:17:1 "yaml"`, `web/src/index.ts:5:1 "chalk"`}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("undeclared imports (-want +got):\n%s", diff)
 	}

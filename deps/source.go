@@ -2,6 +2,7 @@ package deps
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -84,6 +85,14 @@ func (d *declared) dir(dir string) *dirDecl {
 			}
 		case manifest.PackageJSON:
 			dd.has[manifest.Npm] = true
+			// A package may import itself by name (Node resolves the
+			// self-reference through its exports).
+			var own struct {
+				Name string `json:"name"`
+			}
+			if json.Unmarshal(b, &own) == nil && own.Name != "" {
+				dd.names[manifest.Npm+"\x00"+strings.ToLower(own.Name)] = true
+			}
 		default:
 			dd.has[manifest.PyPI] = true
 		}
@@ -210,6 +219,9 @@ func (d *declared) lookup(dir, root string, imp imports.Import) (isDeclared, saw
 		if dd.names[imp.Ecosystem+"\x00"+normName(imp.Ecosystem, imp.Package)] {
 			return true, true
 		}
+		if imp.Ecosystem == manifest.Npm && dd.names[manifest.Npm+"\x00"+typesPackage(imp.Package)] {
+			return true, true // TypeScript resolves a type import of X from @types/X
+		}
 		if imp.Ecosystem == manifest.Go {
 			for _, m := range dd.goMods {
 				if imp.Package == m || strings.HasPrefix(imp.Package, m+"/") {
@@ -297,7 +309,7 @@ func devFile(path, root string) bool {
 		return true
 	}
 	stem := strings.TrimSuffix(base, filepath.Ext(base))
-	if stem == "test" || stem == "tests" || strings.HasPrefix(stem, "test_") || strings.HasSuffix(stem, "_test") || strings.HasSuffix(stem, ".test") || strings.HasSuffix(stem, ".spec") {
+	if stem == "test" || stem == "tests" || stem == "bench" || stem == "benchmark" || strings.HasSuffix(stem, ".bench") || strings.HasPrefix(stem, "test_") || strings.HasSuffix(stem, "_test") || strings.HasSuffix(stem, ".test") || strings.HasSuffix(stem, ".spec") {
 		return true
 	}
 	for _, seg := range strings.Split(filepath.ToSlash(filepath.Dir(rel)), "/") {
@@ -307,6 +319,16 @@ func devFile(path, root string) bool {
 		}
 	}
 	return false
+}
+
+// typesPackage is the DefinitelyTyped package for an npm package:
+// @types/estree, @types/babel__core for @babel/core.
+func typesPackage(name string) string {
+	n := strings.ToLower(name)
+	if scope, rest, ok := strings.Cut(strings.TrimPrefix(n, "@"), "/"); ok && strings.HasPrefix(n, "@") {
+		return "@types/" + scope + "__" + rest
+	}
+	return "@types/" + n
 }
 
 // localModule reports whether a Python module's top-level name is the
