@@ -10,6 +10,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"go/build/constraint"
 	"go/parser"
 	"go/token"
 	"path/filepath"
@@ -54,7 +55,8 @@ type Import struct {
 	// Optional is set for an import the code runs without: guarded by a
 	// handler for its absence (Python try/except ImportError and its
 	// fallback imports, a JavaScript require inside try), or for the type
-	// checker only (Python `if TYPE_CHECKING:`).
+	// checker only (Python `if TYPE_CHECKING:`), or in a Go file built
+	// only with the ignore tag.
 	Optional bool `json:"optional,omitempty"`
 }
 
@@ -96,9 +98,23 @@ func Read(ctx context.Context, path string, src []byte) ([]Import, error) {
 
 func goImports(path string, src []byte) ([]Import, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, src, parser.ImportsOnly)
+	f, err := parser.ParseFile(fset, path, src, parser.ImportsOnly|parser.ParseComments)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
+	}
+	// go mod tidy leaves out files built only with the ignore tag (test
+	// inputs, `go run` generators are the exception it accepts): their
+	// imports are not the module's dependencies.
+	ignored := false
+	for _, cg := range f.Comments {
+		if cg.Pos() >= f.Package {
+			break
+		}
+		for _, c := range cg.List {
+			if expr, err := constraint.Parse(c.Text); err == nil && !expr.Eval(func(tag string) bool { return tag != "ignore" }) {
+				ignored = true
+			}
+		}
 	}
 	var out []Import
 	for _, s := range f.Imports {
@@ -110,7 +126,7 @@ func goImports(path string, src []byte) ([]Import, error) {
 		if !strings.Contains(first, ".") || p == "C" {
 			continue // standard library
 		}
-		out = append(out, Import{Ecosystem: "Go", Module: p, Package: p, Line: fset.Position(s.Pos()).Line})
+		out = append(out, Import{Ecosystem: "Go", Module: p, Package: p, Line: fset.Position(s.Pos()).Line, Optional: ignored})
 	}
 	return out, nil
 }

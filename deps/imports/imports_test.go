@@ -125,3 +125,17 @@ func TestOptional(t *testing.T) {
 		})
 	}
 }
+
+func TestGoIgnoreTag(t *testing.T) {
+	for src, want := range map[string]bool{
+		"//go:build ignore\n\npackage x\n\nimport \"github.com/lib/pq\"\n":           true,
+		"//go:build linux && !ignore\n\npackage x\n\nimport \"github.com/lib/pq\"\n": false,
+		"//go:build linux\n\npackage x\n\nimport \"github.com/lib/pq\"\n":            false,
+		"package x\n\n// go:build ignore\nimport \"github.com/lib/pq\"\n":            false,
+	} {
+		got, err := Read(context.Background(), "a.go", []byte(src))
+		if err != nil || len(got) != 1 || got[0].Optional != want {
+			t.Errorf("%q: %+v %v, want optional=%v", src, got, err, want)
+		}
+	}
+}
