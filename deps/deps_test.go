@@ -249,6 +249,19 @@ func TestDiff(t *testing.T) {
 	if _, err := c.CheckPaths(context.Background(), []string{dir}, ScanOptions{Diff: "no-such-rev"}); err == nil {
 		t.Error("want an error for an unknown revision")
 	}
+	// A lockfile holding one package at two versions (nested
+	// node_modules): neither is new when only another package is added.
+	lock := func(extra string) string {
+		return `{"lockfileVersion": 3, "packages": {"node_modules/mime": {"version": "3.0.0"}, "node_modules/form/node_modules/mime": {"version": "1.6.0"}` + extra + `}}`
+	}
+	write(t, dir, "web/package-lock.json", lock(""))
+	git("add", ".")
+	git("commit", "-q", "-m", "two")
+	write(t, dir, "web/package-lock.json", lock(`, "node_modules/left-pad": {"version": "1.3.0"}`))
+	ds, _, err := c.Inventory(context.Background(), []string{filepath.Join(dir, "web")}, ScanOptions{Diff: "HEAD"})
+	if err != nil || len(ds) != 1 || ds[0].Name != "left-pad" {
+		t.Errorf("added since HEAD: %+v %v", ds, err)
+	}
 }
 
 func TestCheckManifestChange(t *testing.T) {

@@ -133,7 +133,7 @@ func (c *Checker) collect(ctx context.Context, paths []string, opt ScanOptions, 
 		res.Stats.Files++
 		parsed = append(parsed, mf)
 	}
-	var old map[string]map[string]string
+	var old map[string]map[string]bool
 	if opt.Diff != "" {
 		var err error
 		old, err = c.oldVersions(ctx, parsed, opt.Diff, res)
@@ -192,10 +192,10 @@ func (c *Checker) CheckManifest(ctx context.Context, path string, old, content [
 	res.Stats.Files = 1
 	ds := f.Deps
 	if old != nil {
-		prev := map[string]string{}
+		prev := map[string]bool{}
 		if of, err := manifest.Parse(path, old); err == nil {
 			for _, d := range of.Deps {
-				prev[depKey(d)] = d.Version + "\x00" + d.Constraint
+				prev[versionKey(d)] = true
 			}
 		}
 		ds = nil
@@ -227,20 +227,23 @@ func (c *Checker) readManifest(path string) (*manifest.File, error) {
 
 func depKey(d manifest.Dep) string { return d.Ecosystem + "\x00" + d.Name }
 
-func changed(prev map[string]string, d manifest.Dep) bool {
-	v, ok := prev[depKey(d)]
-	return !ok || v != d.Version+"\x00"+d.Constraint
-}
+// versionKey identifies one dependency at one version: a lockfile may
+// hold a package at several versions (nested node_modules), and each is
+// compared on its own.
+func versionKey(d manifest.Dep) string { return depKey(d) + "\x00" + d.Version + "\x00" + d.Constraint }
+
+// changed reports whether d, at its version, is not among prev's.
+func changed(prev map[string]bool, d manifest.Dep) bool { return !prev[versionKey(d)] }
 
 // oldVersions reads each manifest as it was at rev (git show rev:path).
 // A file that did not exist then maps to an empty set: all of it is new.
-func (c *Checker) oldVersions(ctx context.Context, files []*manifest.File, rev string, res *airlock.Result) (map[string]map[string]string, error) {
+func (c *Checker) oldVersions(ctx context.Context, files []*manifest.File, rev string, res *airlock.Result) (map[string]map[string]bool, error) {
 	if strings.HasPrefix(rev, "-") {
 		return nil, fmt.Errorf("--diff %q: not a revision", rev)
 	}
-	out := map[string]map[string]string{}
+	out := map[string]map[string]bool{}
 	for _, f := range files {
-		prev := map[string]string{}
+		prev := map[string]bool{}
 		out[f.Path] = prev
 		dir, base := filepath.Split(f.Path)
 		if dir == "" {
@@ -268,7 +271,7 @@ func (c *Checker) oldVersions(ctx context.Context, files []*manifest.File, rev s
 			continue // the old version was broken: treat all as new
 		}
 		for _, d := range of.Deps {
-			prev[depKey(d)] = d.Version + "\x00" + d.Constraint
+			prev[versionKey(d)] = true
 		}
 	}
 	return out, nil
@@ -294,7 +297,7 @@ var lockfilesFor = map[manifest.Kind][]manifest.Kind{
 
 // checkProject runs the checks that compare files: missing lockfile and
 // lockfile out of sync with its manifest.
-func (c *Checker) checkProject(files []*manifest.File, old map[string]map[string]string, res *airlock.Result) {
+func (c *Checker) checkProject(files []*manifest.File, old map[string]map[string]bool, res *airlock.Result) {
 	byDir := map[string]map[manifest.Kind]*manifest.File{}
 	for _, f := range files {
 		dir := filepath.Dir(f.Path)
