@@ -137,12 +137,29 @@ func (c *Checker) typosquatOf(eco, name string) (typosquat.Match, bool) {
 func (c *Checker) CheckPackages(ctx context.Context, pkgs []airlock.Package) *airlock.Result {
 	ds := make([]manifest.Dep, len(pkgs))
 	for i, p := range pkgs {
-		ds[i] = manifest.Dep{Ecosystem: p.Ecosystem, Name: p.Name, Version: p.Version, Constraint: p.Version, Direct: true}
+		ds[i] = manifest.Dep{Ecosystem: p.Ecosystem, Name: p.Name, Constraint: p.Version, Direct: true}
+		if exactVersion(p.Version) {
+			// A tag (latest, next), a range (^1) or a Go query (upgrade,
+			// a branch) is resolved by the installer: only an exact
+			// version can be looked up.
+			ds[i].Version = p.Version
+		}
 	}
 	res := newResult()
 	c.checkDeps(ctx, ds, true, res)
 	finish(res)
 	return res
+}
+
+// exactVersion reports whether v names one release: digits first (an
+// optional v), no range operators or wildcards. 1.2.3, v1.8.0,
+// 2.0.0-rc.1, 2.31.0, 7.1 are; latest, ^1, ~2.0, >=3, 1.x, master are not.
+func exactVersion(v string) bool {
+	v = strings.TrimPrefix(v, "v")
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return false
+	}
+	return !strings.ContainsAny(v, "^~<>=*| ,") && !strings.Contains(v, ".x") && !strings.Contains(v, ".X")
 }
 
 // checkDeps runs the per-package checks on ds and adds findings and skips

@@ -371,3 +371,23 @@ func TestUndeclaredImportsInRealLayouts(t *testing.T) {
 		t.Errorf("pytest not checked: %v", pkgs)
 	}
 }
+
+func TestExactVersion(t *testing.T) {
+	for v, want := range map[string]bool{
+		"1.2.3": true, "v1.8.0": true, "2.0.0-rc.1": true, "2.31.0": true, "7.1": true, "v0.0.0-20240101000000-abcdef123456": true,
+		"": false, "latest": false, "next": false, "^1": false, "~2.0": false, ">=3": false, "1.x": false, "master": false, "1.2 || 2": false, "*": false,
+	} {
+		if got := exactVersion(v); got != want {
+			t.Errorf("exactVersion(%q) = %v, want %v", v, got, want)
+		}
+	}
+	// `npm install left-pad@latest` asks for the package, not a version
+	// named latest.
+	c := testChecker(t)
+	res := c.CheckPackages(context.Background(), []airlock.Package{{Ecosystem: "npm", Name: "lodash", Version: "latest"}}) // the fake registry has no such version
+	for _, f := range res.Findings {
+		if f.RuleID == RuleNonexistent {
+			t.Errorf("a dist-tag read as a version: %s", f.Message)
+		}
+	}
+}

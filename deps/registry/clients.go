@@ -89,7 +89,24 @@ func NewGoProxy(goproxy string, f *Fetcher) (*GoProxy, error) {
 }
 
 // Lookup asks @v/list for the module and @v/VERSION.info for a version.
+// name may be a package path inside a module (go get
+// github.com/spf13/cobra/doc): as the go command does, each shorter
+// prefix is asked in turn while the proxy answers "not found".
 func (g *GoProxy) Lookup(ctx context.Context, name, version string) (Info, error) {
+	for p := name; ; {
+		info, err := g.lookupModule(ctx, p, version)
+		if err != nil || info.Package != NotFound {
+			return info, err
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 || strings.Count(p[:i], "/") < 1 {
+			return info, nil // host/x is the shortest module path
+		}
+		p = p[:i]
+	}
+}
+
+func (g *GoProxy) lookupModule(ctx context.Context, name, version string) (Info, error) {
 	esc, err := module.EscapePath(name)
 	if err != nil {
 		return Info{Package: NotFound}, nil // not a valid module path: nothing can serve it

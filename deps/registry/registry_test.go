@@ -110,6 +110,7 @@ func TestClients(t *testing.T) {
 		{"go missing version", gp, "github.com/Azure/go", "v9.0.0", Info{Package: Found, Version: NotFound, Latest: "v1.2.0"}, false},
 		{"go 403 is not checked", gp, "github.com/private/x", "", Info{}, true},
 		{"go 404", gp, "github.com/none/x", "", Info{Package: NotFound}, false},
+		{"go package inside a module", gp, "github.com/Azure/go/sub/pkg", "v1.2.0", Info{Package: Found, Version: Found, Latest: "v1.2.0", Published: ts("2024-01-01T00:00:00Z")}, false},
 		{"crates", &Crates{Base: "sparse+" + s.URL, F: f}, "serde", "1.0.1", Info{Package: Found, Version: Found, Latest: "1.0.0", Yanked: true}, false},
 		{"crates 404", &Crates{Base: s.URL, F: f}, "abc", "", Info{Package: NotFound}, false},
 		{"maven", &Maven{Base: s.URL, F: f}, "com.google.guava:guava", "32.0.0", Info{Package: Found, Version: Found, Latest: "33.0.0"}, false},
