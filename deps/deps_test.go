@@ -335,6 +335,10 @@ func TestUndeclaredImportsInRealLayouts(t *testing.T) {
 		"from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from typing_extensions import Self\n"+
 		"import yaml\n")
 	write(t, dir, "proj/tests/test_core.py", "import pytest\nimport mypkg\n")
+	// A vendored copy the code reaches through sys.path, and private
+	// C-extension modules, which name no distribution.
+	write(t, dir, "proj/third_party/oauth2client_4_0/__init__.py", "")
+	write(t, dir, "proj/src/mypkg/vend.py", "import oauth2client_4_0\nimport _private_ext\n")
 	write(t, dir, "legacy/setup.cfg", "[metadata]\nname = legacy\n\n[options]\ninstall_requires =\n    requests>=2\n    attrs\n\n[options.extras_require]\ncli = rich\n")
 	write(t, dir, "legacy/setup.py", "from setuptools import setup\nsetup(install_requires=[\"click>=8\"])\n")
 	write(t, dir, "legacy/legacy/app.py", "import requests, attrs, rich, click, legacy\nimport flask\n")
@@ -352,6 +356,11 @@ func TestUndeclaredImportsInRealLayouts(t *testing.T) {
 	for _, f := range res.Findings {
 		if f.RuleID == RuleUndeclared {
 			got = append(got, strings.TrimPrefix(f.Location.String(), dir+string(filepath.Separator))+" "+strings.Fields(f.Message)[0])
+		}
+	}
+	for _, f := range res.Findings {
+		if f.RuleID == RuleTyposquat {
+			t.Errorf("typosquat finding on a local or private module: %s", f.Message)
 		}
 	}
 	sort.Strings(got)

@@ -160,6 +160,14 @@ func (c *Checker) collect(ctx context.Context, paths []string, opt ScanOptions, 
 		}
 	}
 	decl := newDeclared()
+	decl.pyModules = map[string]bool{}
+	for _, sf := range sources {
+		if imports.Language(sf.path) == manifest.PyPI {
+			stem := strings.TrimSuffix(filepath.Base(sf.path), filepath.Ext(sf.path))
+			decl.pyModules[stem] = stem != "__init__" && stem != "__main__"
+			decl.pyModules[filepath.Base(filepath.Dir(sf.path))] = true
+		}
+	}
 	for _, sf := range sources {
 		b, err := os.ReadFile(sf.path)
 		if err == nil && len(b) > imports.MaxSize {

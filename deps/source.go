@@ -36,6 +36,10 @@ func (c *Checker) CheckImports(ctx context.Context, path string, content []byte,
 // declared caches the manifests read per folder.
 type declared struct {
 	byDir map[string]*dirDecl
+	// pyModules holds the Python module names the scanned tree defines
+	// (each .py file's stem, each folder holding .py files): code that
+	// sets up sys.path imports vendored copies by these names.
+	pyModules map[string]bool
 }
 
 type dirDecl struct {
@@ -267,8 +271,11 @@ func (c *Checker) checkImports(ctx context.Context, path string, content []byte,
 	}
 	var ds []manifest.Dep
 	for _, imp := range imps {
-		if imp.Ecosystem == manifest.PyPI && localModule(dir, root, imp.Module) {
-			continue // the project's own package or a module beside the file
+		if imp.Ecosystem == manifest.PyPI {
+			top, _, _ := strings.Cut(imp.Module, ".")
+			if decl.pyModules[top] || localModule(dir, root, imp.Module) {
+				continue // the project's own package, a module beside the file, or a vendored copy
+			}
 		}
 		ok, saw := decl.lookup(dir, root, imp)
 		if ok || imp.Optional {

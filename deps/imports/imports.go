@@ -310,6 +310,12 @@ func Provider(eco, mod string) (string, bool) {
 		if d, ok := pyDistributions[top]; ok {
 			return d, true
 		}
+		if strings.HasPrefix(top, "_") {
+			// A private or C-extension module of some distribution
+			// (_cffi_backend): distribution names start with a letter or
+			// digit (PEP 508), so the name says nothing about which.
+			return "", false
+		}
 		return top, true
 	case "npm":
 		if mod == "" || strings.HasPrefix(mod, ".") || strings.HasPrefix(mod, "/") || strings.HasPrefix(mod, "node:") ||

@@ -8,6 +8,8 @@ package imports
 var pyDistributions = map[string]string{
 	"yaml":                   "PyYAML",
 	"_pytest":                "pytest",
+	"_cffi_backend":          "cffi",
+	"_ruamel_yaml":           "ruamel.yaml.clib",
 	"socks":                  "PySocks",
 	"sklearn":                "scikit-learn",
 	"skimage":                "scikit-image",
