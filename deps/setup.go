@@ -41,6 +41,10 @@ type Setup struct {
 	// OfflineReason replaces "offline" in the reason a package was not
 	// checked, to say how to go online.
 	OfflineReason string
+	// NoRetry makes one attempt per request (inline checks: a slow
+	// registry then costs one Timeout and reads as "not checked", inside
+	// the caller's latency budget).
+	NoRetry bool
 }
 
 // DefaultCacheDir is the user cache directory's airlock folder.
@@ -89,6 +93,9 @@ func Configure(ctx context.Context, s Setup) (Options, error) {
 	f := registry.NewFetcher(s.Parallel)
 	if s.Timeout > 0 {
 		f.Timeout = s.Timeout
+	}
+	if s.NoRetry {
+		f.Retries = 0
 	}
 	discover := func(ctx context.Context) (map[string]registry.Client, map[string]string) {
 		found, missing := registry.Discover(ctx, env, over)

@@ -221,6 +221,32 @@ func TestHookOnline(t *testing.T) {
 	}
 }
 
+// TestHookOnlineSlowRegistry: a registry that does not answer costs one
+// request timeout and reads as "not checked", inside the hook's budget,
+// instead of running the budget out into on_error.
+func TestHookOnlineSlowRegistry(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	dir, env := project(t, "mode: enforce\n")
+	env = append(env, "NPM_CONFIG_REGISTRY="+srv.URL+"/")
+	payload := map[string]any{"session_id": "s", "cwd": dir, "hook_event_name": "PreToolUse", "tool_name": "Bash",
+		"tool_input": map[string]any{"command": "npm install some-new-package"}}
+	code, out, errs := hook(t, env, "claude-code", payload, "--online", "--registry-timeout", "200ms", "--budget", "700ms")
+	if code != 0 || strings.Contains(out, "did not complete") || parseCC(t, out).HookSpecificOutput.PermissionDecision == "deny" {
+		t.Errorf("exit %d, reply %q, stderr %s", code, out, errs)
+	}
+}
+
 func TestHookBadInput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")

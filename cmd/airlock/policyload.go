@@ -73,7 +73,7 @@ func findProjectPolicy(cwd string) string {
 // so it never sits on an agent's every action. why is the reason
 // reported for a package the cache cannot answer offline.
 func inlineDeps(ctx context.Context, online bool, cacheDir string, timeout time.Duration, why string) *deps.Checker {
-	opt, err := deps.Configure(ctx, deps.Setup{CacheDir: cacheDir, Online: online, Lazy: true, Timeout: timeout, OfflineReason: why})
+	opt, err := deps.Configure(ctx, deps.Setup{CacheDir: cacheDir, Online: online, Lazy: true, Timeout: timeout, OfflineReason: why, NoRetry: true})
 	if err != nil {
 		// No cache directory: the name checks still run, and the
 		// registry and advisory checks say why they did not.
