@@ -2,9 +2,14 @@ package deps
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,6 +94,9 @@ func Configure(ctx context.Context, s Setup) (Options, error) {
 		env.Home, _ = os.UserHomeDir()
 		env.Dir, _ = os.Getwd()
 	}
+	if s.Lazy {
+		env.Command = cachedCommand(filepath.Join(s.CacheDir, "registry", "config"), env, time.Hour)
+	}
 	cache := &registry.Cache{Dir: s.CacheDir, TTL: s.CacheTTL, NotFoundTTL: s.CacheTTL / 10, Offline: !s.Online, OfflineReason: s.OfflineReason}
 	f := registry.NewFetcher(s.Parallel)
 	if s.Timeout > 0 {
@@ -169,4 +177,65 @@ func OpenVulns(cacheDir string, maxAge time.Duration) (VulnSource, string) {
 		db.MaxAge = maxAge
 	}
 	return db, ""
+}
+
+// cachedCommand wraps the configuration queries registry discovery runs
+// (`go env GOPROXY`, `npm config get registry`: starting Node.js is about
+// 115 ms) with an on-disk cache, for inline checks that start a process
+// per action. An answer is reused for ttl while the inputs the tools
+// read are unchanged: the command, the project and home folders, the
+// npm, Go and PATH environment, and the size and time of the config files
+// they read (.npmrc here and in home, Go's env file). A change to npm's
+// global npmrc is seen after ttl.
+func cachedCommand(dir string, env registry.Env, ttl time.Duration) func(ctx context.Context, name string, args ...string) (string, error) {
+	run := env.Command
+	if run == nil {
+		run = registry.RunCommand
+	}
+	getenv := env.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	return func(ctx context.Context, name string, args ...string) (string, error) {
+		h := sha256.New()
+		fmt.Fprintf(h, "%q %q %q %q\n", name, args, env.Dir, env.Home)
+		for _, kv := range os.Environ() {
+			k, _, _ := strings.Cut(kv, "=")
+			u := strings.ToUpper(k)
+			if strings.HasPrefix(u, "NPM_CONFIG_") || strings.HasPrefix(u, "GO") || u == "PATH" || u == "PREFIX" || u == "XDG_CONFIG_HOME" {
+				fmt.Fprintf(h, "%s=%q\n", k, getenv(k))
+			}
+		}
+		for _, p := range []string{filepath.Join(env.Dir, ".npmrc"), filepath.Join(env.Home, ".npmrc"), getenv("NPM_CONFIG_USERCONFIG"),
+			getenv("GOENV"), filepath.Join(env.Home, ".config", "go", "env")} {
+			if p == "" {
+				continue
+			}
+			if st, err := os.Stat(p); err == nil {
+				fmt.Fprintf(h, "%s %d %d\n", p, st.Size(), st.ModTime().UnixNano())
+			} else {
+				fmt.Fprintf(h, "%s absent\n", p)
+			}
+		}
+		path := filepath.Join(dir, hex.EncodeToString(h.Sum(nil))+".json")
+		var c struct {
+			At  time.Time `json:"at"`
+			Out string    `json:"out"`
+		}
+		if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &c) == nil && time.Since(c.At) < ttl && time.Since(c.At) >= 0 {
+			return c.Out, nil
+		}
+		out, err := run(ctx, name, args...)
+		if err != nil {
+			return out, err // failures are not cached: the next run tries again
+		}
+		c.At, c.Out = time.Now(), out
+		if b, err := json.Marshal(c); err == nil && os.MkdirAll(dir, 0o700) == nil {
+			tmp := path + ".tmp" + strconv.Itoa(os.Getpid())
+			if os.WriteFile(tmp, b, 0o600) == nil && os.Rename(tmp, path) != nil {
+				os.Remove(tmp)
+			}
+		}
+		return out, nil
+	}
 }

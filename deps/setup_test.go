@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -106,5 +107,45 @@ func TestConfigureLazy(t *testing.T) {
 	// Now cached: the offline setup answers without the network.
 	if info, err := off.Registries["npm"].Lookup(ctx, "left-pad", ""); err != nil || info.Package != registry.Found {
 		t.Errorf("cached answer offline: %+v %v", info, err)
+	}
+}
+
+func TestCachedCommand(t *testing.T) {
+	dir, home := t.TempDir(), t.TempDir()
+	var runs atomic.Int32
+	fail := false
+	env := registry.Env{Home: home, Dir: dir, Getenv: func(string) string { return "" },
+		Command: func(ctx context.Context, name string, args ...string) (string, error) {
+			runs.Add(1)
+			if fail {
+				return "", errors.New("npm: not found")
+			}
+			return "http://127.0.0.1:1/\n", nil
+		}}
+	run := cachedCommand(filepath.Join(t.TempDir(), "config"), env, time.Hour)
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		if out, err := run(ctx, "npm", "config", "get", "registry"); err != nil || out != "http://127.0.0.1:1/\n" {
+			t.Fatalf("run %d: %q %v", i, out, err)
+		}
+	}
+	if runs.Load() != 1 {
+		t.Errorf("command ran %d times for the same inputs, want 1", runs.Load())
+	}
+	// A project .npmrc appearing changes what npm would answer.
+	os.WriteFile(filepath.Join(dir, ".npmrc"), []byte("registry=http://127.0.0.1:2/\n"), 0o600)
+	run(ctx, "npm", "config", "get", "registry")
+	if runs.Load() != 2 {
+		t.Errorf("a new .npmrc did not invalidate the cached answer (%d runs)", runs.Load())
+	}
+	// Failures are not cached.
+	fail = true
+	for i := 0; i < 2; i++ {
+		if _, err := run(ctx, "go", "env", "GOPROXY"); err == nil {
+			t.Error("want the command's error")
+		}
+	}
+	if runs.Load() != 4 {
+		t.Errorf("failed command cached: %d runs, want 4", runs.Load())
 	}
 }

@@ -43,7 +43,7 @@ func Discover(ctx context.Context, env Env, overrides map[string]string) (map[st
 		env.Getenv = os.Getenv
 	}
 	if env.Command == nil {
-		env.Command = runCommand
+		env.Command = RunCommand
 	}
 	found := map[string]Source{}
 	missing := map[string]string{}
@@ -112,7 +112,8 @@ func NewClient(eco string, src Source, f *Fetcher) (Client, error) {
 	return nil, fmt.Errorf("no registry client for %s", eco)
 }
 
-func runCommand(ctx context.Context, name string, args ...string) (string, error) {
+// RunCommand runs a tool's configuration query and returns its output.
+func RunCommand(ctx context.Context, name string, args ...string) (string, error) {
 	// npm starts a Node.js process: allow for a loaded machine.
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
