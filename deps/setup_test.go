@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -103,6 +104,28 @@ func TestConfigureLazy(t *testing.T) {
 	}
 	if commands.Load() != n || n != 1 {
 		t.Errorf("configuration read %d times, want once", commands.Load())
+	}
+	// Many lookups at once (checkDeps runs them in parallel) read the
+	// configuration once and see the same clients.
+	par, err := Configure(ctx, Setup{CacheDir: t.TempDir(), Env: env, Lazy: true, Online: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	before := commands.Load()
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if info, err := par.Registries["npm"].Lookup(ctx, "left-pad", ""); err != nil || info.Package != registry.Found {
+				t.Errorf("parallel lookup: %+v %v", info, err)
+			}
+			par.Registries["Go"].Lookup(ctx, "example.com/m", "")
+		}()
+	}
+	wg.Wait()
+	if d := commands.Load() - before; d != 1 {
+		t.Errorf("configuration read %d times by parallel lookups, want once", d)
 	}
 	// Now cached: the offline setup answers without the network.
 	if info, err := off.Registries["npm"].Lookup(ctx, "left-pad", ""); err != nil || info.Package != registry.Found {
