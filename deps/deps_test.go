@@ -400,3 +400,25 @@ func TestExactVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestImportAlternatives: one module, several distributions that install
+// it; declaring any of them provides the import.
+func TestImportAlternatives(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "requirements.txt", "psycopg2==2.9.9\nopencv-python-headless==4.9.0.80\npymongo==4.6.1\nmysql-connector-python==8.3.0\n")
+	write(t, dir, "app.py", "import psycopg2\nimport cv2\nimport bson\nimport mysql.connector\nimport faiss\n")
+	c := New(Options{RegistryOff: "offline"})
+	res, err := c.CheckPaths(context.Background(), []string{dir}, ScanOptions{Imports: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.RuleID == RuleUndeclared {
+			got = append(got, strings.Fields(f.Message)[0])
+		}
+	}
+	if diff := cmp.Diff([]string{`"faiss"`}, got); diff != "" {
+		t.Errorf("undeclared (-want +got):\n%s", diff)
+	}
+}

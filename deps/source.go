@@ -223,6 +223,13 @@ func (d *declared) lookup(dir, root string, imp imports.Import) (isDeclared, saw
 		if dd.names[imp.Ecosystem+"\x00"+normName(imp.Ecosystem, imp.Package)] {
 			return true, true
 		}
+		if imp.Ecosystem == manifest.PyPI {
+			for _, alt := range imports.Alternatives(imp.Package) {
+				if dd.names[manifest.PyPI+"\x00"+manifest.NormalizePyPI(alt)] {
+					return true, true
+				}
+			}
+		}
 		if imp.Ecosystem == manifest.Npm && dd.names[manifest.Npm+"\x00"+typesPackage(imp.Package)] {
 			return true, true // TypeScript resolves a type import of X from @types/X
 		}

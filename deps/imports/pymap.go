@@ -8,6 +8,10 @@ package imports
 var pyDistributions = map[string]string{
 	"yaml":                   "PyYAML",
 	"_pytest":                "pytest",
+	"bson":                   "pymongo", // PyMongo's own; the bson distribution conflicts with it
+	"mysql.connector":        "mysql-connector-python",
+	"apt":                    "python-apt",
+	"debian":                 "python-debian",
 	"_cffi_backend":          "cffi",
 	"_ruamel_yaml":           "ruamel.yaml.clib",
 	"socks":                  "PySocks",
@@ -99,3 +103,20 @@ var pyDistributions = map[string]string{
 	"azure.identity":         "azure-identity",
 	"azure.keyvault.secrets": "azure-keyvault-secrets",
 }
+
+// pyAlternatives lists, for a distribution pyDistributions maps to, the
+// other distributions that install the same modules (builds without
+// native code, GPU variants, forks): a project declaring any of them
+// provides the import.
+var pyAlternatives = map[string][]string{
+	"opencv-python":   {"opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"},
+	"Pillow":          {"pillow-simd"},
+	"pycryptodome":    {"pycrypto"},
+	"psycopg2-binary": {"psycopg2"},
+	"faiss-cpu":       {"faiss-gpu", "faiss"},
+	"mysqlclient":     {"MySQL-python"},
+}
+
+// Alternatives returns the other PyPI distributions that provide what
+// pkg does, if any.
+func Alternatives(pkg string) []string { return pyAlternatives[pkg] }
