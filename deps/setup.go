@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -230,12 +229,7 @@ func cachedCommand(dir string, env registry.Env, ttl time.Duration) func(ctx con
 			return out, err // failures are not cached: the next run tries again
 		}
 		c.At, c.Out = time.Now(), out
-		if b, err := json.Marshal(c); err == nil && os.MkdirAll(dir, 0o700) == nil {
-			tmp := path + ".tmp" + strconv.Itoa(os.Getpid())
-			if os.WriteFile(tmp, b, 0o600) == nil && os.Rename(tmp, path) != nil {
-				os.Remove(tmp)
-			}
-		}
+		registry.SaveCacheFile(path, c)
 		return out, nil
 	}
 }

@@ -268,16 +268,20 @@ func (cc *cachedClient) Lookup(ctx context.Context, name, version string) (Info,
 	if err != nil {
 		return info, err
 	}
-	if b, err := json.Marshal(cached{Key: key, Fetched: now(), Info: info}); err == nil {
-		// A cache that cannot be written costs speed, not correctness.
-		if os.MkdirAll(filepath.Dir(path), 0o700) == nil {
-			tmp := path + ".tmp" + strconv.Itoa(rand.IntN(1<<30))
-			if os.WriteFile(tmp, b, 0o600) == nil {
-				if os.Rename(tmp, path) != nil {
-					os.Remove(tmp)
-				}
-			}
-		}
-	}
+	SaveCacheFile(path, cached{Key: key, Fetched: now(), Info: info})
 	return info, nil
+}
+
+// SaveCacheFile writes v as JSON to path through a temporary file and a
+// rename, so concurrent processes never read half a file. It is best
+// effort: a cache that cannot be written costs speed, not correctness.
+func SaveCacheFile(path string, v any) {
+	b, err := json.Marshal(v)
+	if err != nil || os.MkdirAll(filepath.Dir(path), 0o700) != nil {
+		return
+	}
+	tmp := path + ".tmp" + strconv.Itoa(rand.IntN(1<<30))
+	if os.WriteFile(tmp, b, 0o600) != nil || os.Rename(tmp, path) != nil {
+		os.Remove(tmp)
+	}
 }
