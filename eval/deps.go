@@ -256,14 +256,10 @@ func Deps(ctx context.Context, opt DepsOptions) (*DepsReport, error) {
 func rateSet(c *typosquat.Checker, eco string, names []string, label string, samples int) DepsRate {
 	r := DepsRate{Label: label, ByKind: map[string]int{}, BySeverity: map[string]int{}}
 	halves := map[string]*DepsHalf{"A": {Half: "A"}, "B": {Half: "B"}}
-	seen := map[string]bool{}
+	names = uniqueNames(names)
 	var misses []string
 	missKind := map[string]string{}
 	for _, n := range names {
-		if n == "" || seen[n] {
-			continue // the public lists repeat some names
-		}
-		seen[n] = true
 		r.Total++
 		h := halves[HalfOf(n)]
 		h.Total++
@@ -295,7 +291,7 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 	if label == "positive" {
 		r.MissKinds = map[string]int{}
 		lead := map[string]int{}
-		for n := range seen {
+		for _, n := range names {
 			lead[firstWord(eco, n)]++
 		}
 		for _, n := range misses {
@@ -331,6 +327,20 @@ func rateSet(c *typosquat.Checker, eco string, names []string, label string, sam
 	return r
 }
 
+// uniqueNames drops empty and repeated names, keeping the first of each:
+// the public lists repeat some names.
+func uniqueNames(names []string) []string {
+	seen := make(map[string]bool, len(names))
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // firstWord is a name's first word, its scope for a scoped name: the
 // family a campaign's or a company's names share (artifact-lab-3-package-…).
 func firstWord(eco, name string) string {
@@ -346,14 +356,7 @@ func firstWord(eco, name string) string {
 
 func agentPath(ctx context.Context, opt DepsOptions, eco, set string, names []string) DepsAgentPath {
 	a := DepsAgentPath{Set: set, Ecosystem: eco, ByRule: map[string]int{}, Reasons: map[string]int{}}
-	seen := map[string]bool{}
-	var uniq []string
-	for _, n := range names {
-		if n != "" && !seen[n] {
-			seen[n] = true
-			uniq = append(uniq, n)
-		}
-	}
+	uniq := uniqueNames(names)
 	start := time.Now()
 	verdicts := make([]AgentVerdict, len(uniq))
 	par := opt.Parallel
