@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -133,15 +132,11 @@ func (a *app) listDeps(ctx context.Context, ck *deps.Checker, paths []string, op
 	if err != nil {
 		return usagef("%w", err)
 	}
-	w := a.stdout
-	if output != "" {
-		f, err := os.Create(output)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	w, done, err := a.outputTo(output)
+	if err != nil {
+		return err
 	}
+	defer done()
 	if strings.EqualFold(format, "json") {
 		if ds == nil {
 			ds = []manifest.Dep{}

@@ -27,20 +27,29 @@ func checkFormat(format string) error {
 // writeReport writes res to --output or stdout, with colour only for a
 // terminal.
 func (a *app) writeReport(format, output, command string, res *airlock.Result) error {
-	var w io.Writer = a.stdout
-	color := isTerminal(a.stdout) && os.Getenv("NO_COLOR") == ""
-	if output != "" {
-		f, err := os.Create(output)
-		if err != nil {
-			return usagef("--output: %v", err)
-		}
-		defer f.Close()
-		w, color = f, false
+	w, done, err := a.outputTo(output)
+	if err != nil {
+		return err
 	}
+	defer done()
+	color := output == "" && isTerminal(a.stdout) && os.Getenv("NO_COLOR") == ""
 	if err := report.Write(w, format, res, report.Options{Color: color, Command: command}); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
+}
+
+// outputTo returns where a command writes its report: the --output file
+// (created, closed by done) or standard output.
+func (a *app) outputTo(output string) (w io.Writer, done func(), err error) {
+	if output == "" {
+		return a.stdout, func() {}, nil
+	}
+	f, err := os.Create(output)
+	if err != nil {
+		return nil, nil, usagef("--output: %v", err)
+	}
+	return f, func() { f.Close() }, nil
 }
 
 func isTerminal(w io.Writer) bool {
