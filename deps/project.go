@@ -202,9 +202,7 @@ func (c *Checker) CheckManifest(ctx context.Context, path string, old, content [
 	if old != nil {
 		prev := map[string]bool{}
 		if of, err := manifest.Parse(path, old); err == nil {
-			for _, d := range of.Deps {
-				prev[versionKey(d)] = true
-			}
+			prev = versionSet(of.Deps)
 		}
 		ds = nil
 		for _, d := range f.Deps {
@@ -240,6 +238,15 @@ func depKey(d manifest.Dep) string { return d.Ecosystem + "\x00" + d.Name }
 // compared on its own.
 func versionKey(d manifest.Dep) string { return depKey(d) + "\x00" + d.Version + "\x00" + d.Constraint }
 
+// versionSet holds the versionKey of each dependency.
+func versionSet(ds []manifest.Dep) map[string]bool {
+	set := make(map[string]bool, len(ds))
+	for _, d := range ds {
+		set[versionKey(d)] = true
+	}
+	return set
+}
+
 // changed reports whether d, at its version, is not among prev's.
 func changed(prev map[string]bool, d manifest.Dep) bool { return !prev[versionKey(d)] }
 
@@ -251,8 +258,7 @@ func (c *Checker) oldVersions(ctx context.Context, files []*manifest.File, rev s
 	}
 	out := map[string]map[string]bool{}
 	for _, f := range files {
-		prev := map[string]bool{}
-		out[f.Path] = prev
+		out[f.Path] = map[string]bool{}
 		dir, base := filepath.Split(f.Path)
 		if dir == "" {
 			dir = "."
@@ -278,9 +284,7 @@ func (c *Checker) oldVersions(ctx context.Context, files []*manifest.File, rev s
 		if err != nil {
 			continue // the old version was broken: treat all as new
 		}
-		for _, d := range of.Deps {
-			prev[versionKey(d)] = true
-		}
+		out[f.Path] = versionSet(of.Deps)
 	}
 	return out, nil
 }
