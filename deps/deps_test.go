@@ -347,17 +347,7 @@ func TestUndeclaredImportsInRealLayouts(t *testing.T) {
 	write(t, dir, "web/package.json", `{"name": "@acme/web", "dependencies": {"express": "^4"}, "devDependencies": {"@types/estree": "1", "@types/babel__core": "7"}}`)
 	write(t, dir, "web/src/index.ts", "import express from 'express';\nimport { x } from '@acme/web/util';\nimport type { Node } from 'estree';\nimport type { PluginObj } from '@babel/core';\nimport chalk from 'chalk';\n")
 	write(t, dir, "web/bench.js", "const Benchmark = require('benchmark');\n")
-	c := New(Options{RegistryOff: "offline"})
-	res, err := c.CheckPaths(context.Background(), []string{dir}, ScanOptions{Imports: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, f := range res.Findings {
-		if f.RuleID == RuleUndeclared {
-			got = append(got, strings.TrimPrefix(f.Location.String(), dir+string(filepath.Separator))+" "+strings.Fields(f.Message)[0])
-		}
-	}
+	res, got := undeclaredImports(t, dir)
 	for _, f := range res.Findings {
 		if f.RuleID == RuleTyposquat {
 			t.Errorf("typosquat finding on a local or private module: %s", f.Message)
@@ -401,24 +391,31 @@ func TestExactVersion(t *testing.T) {
 	}
 }
 
-// TestImportAlternatives: one module, several distributions that install
-// it; declaring any of them provides the import.
-func TestImportAlternatives(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "requirements.txt", "psycopg2==2.9.9\nopencv-python-headless==4.9.0.80\npymongo==4.6.1\nmysql-connector-python==8.3.0\n")
-	write(t, dir, "app.py", "import psycopg2\nimport cv2\nimport bson\nimport mysql.connector\nimport faiss\n")
-	c := New(Options{RegistryOff: "offline"})
-	res, err := c.CheckPaths(context.Background(), []string{dir}, ScanOptions{Imports: true})
+// undeclaredImports checks dir offline with --imports and returns the
+// result and each deps.undeclared-import as `relative/path:line:col "module"`.
+func undeclaredImports(t *testing.T, dir string) (*airlock.Result, []string) {
+	t.Helper()
+	res, err := New(Options{RegistryOff: "offline"}).CheckPaths(context.Background(), []string{dir}, ScanOptions{Imports: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, f := range res.Findings {
 		if f.RuleID == RuleUndeclared {
-			got = append(got, strings.Fields(f.Message)[0])
+			got = append(got, strings.TrimPrefix(f.Location.String(), dir+string(filepath.Separator))+" "+strings.Fields(f.Message)[0])
 		}
 	}
-	if diff := cmp.Diff([]string{`"faiss"`}, got); diff != "" {
+	return res, got
+}
+
+// TestImportAlternatives: one module, several distributions that install
+// it; declaring any of them provides the import.
+func TestImportAlternatives(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "requirements.txt", "psycopg2==2.9.9\nopencv-python-headless==4.9.0.80\npymongo==4.6.1\nmysql-connector-python==8.3.0\n")
+	write(t, dir, "app.py", "import psycopg2\nimport cv2\nimport bson\nimport mysql.connector\nimport faiss\n")
+	_, got := undeclaredImports(t, dir)
+	if diff := cmp.Diff([]string{`app.py:5:1 "faiss"`}, got); diff != "" {
 		t.Errorf("undeclared (-want +got):\n%s", diff)
 	}
 }
