@@ -6,21 +6,50 @@
 package lazyre
 
 import (
+	"fmt"
 	"regexp"
 	"sync"
 )
 
 // Regexp is a regexp.Regexp compiled on first use. A bad pattern panics on
-// first use, as regexp.MustCompile would at start-up; every pattern is
-// used by the package's tests, so a typo still fails `go test`.
+// first use, as regexp.MustCompile would at start-up; tests call
+// CompileAll, so a typo still fails `go test`.
 type Regexp struct {
 	src  string
 	once sync.Once
 	re   *regexp.Regexp
 }
 
-// New returns a lazily compiled expression.
-func New(src string) *Regexp { return &Regexp{src: src} }
+var (
+	allMu sync.Mutex
+	all   []*Regexp
+)
+
+// New returns a lazily compiled expression. Expressions are meant to be
+// package-level variables: each is remembered for CompileAll.
+func New(src string) *Regexp {
+	r := &Regexp{src: src}
+	allMu.Lock()
+	all = append(all, r)
+	allMu.Unlock()
+	return r
+}
+
+// CompileAll compiles every expression New has made, that is the
+// package-level ones of every package linked into the program, and
+// returns the first that does not compile. Tests call it instead of
+// listing their patterns, so none is forgotten.
+func CompileAll() error {
+	allMu.Lock()
+	rs := append([]*Regexp(nil), all...)
+	allMu.Unlock()
+	for _, r := range rs {
+		if _, err := regexp.Compile(r.src); err != nil {
+			return fmt.Errorf("pattern %q: %w", r.src, err)
+		}
+	}
+	return nil
+}
 
 // Re returns the compiled expression.
 func (r *Regexp) Re() *regexp.Regexp {

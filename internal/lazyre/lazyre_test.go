@@ -1,6 +1,7 @@
 package lazyre
 
 import (
+	"strings"
 	"sync"
 	"testing"
 )
@@ -20,5 +21,15 @@ func TestLazyCompileOnceConcurrently(t *testing.T) {
 	wg.Wait()
 	if r.SubexpIndex("x") != 1 || r.FindStringSubmatch("abb")[1] != "bb" || r.String() != `^a(?P<x>b+)$` {
 		t.Error("forwarding wrong")
+	}
+}
+
+func TestCompileAll(t *testing.T) {
+	if err := CompileAll(); err != nil {
+		t.Fatal(err)
+	}
+	New(`a(b`)
+	if err := CompileAll(); err == nil || !strings.Contains(err.Error(), "a(b") {
+		t.Errorf("a bad pattern must fail CompileAll: %v", err)
 	}
 }
